@@ -1,0 +1,158 @@
+/**
+ * Typed scenarios as the loader produces them from YAML (see ../shared SCENARIO-FORMAT.md, the public
+ * contract). Strings keep their `${…}` placeholders: the runner interpolates at run time, because captures
+ * only exist then. The loader has already checked that every placeholder names something that will exist.
+ * Every step carries the span of its YAML node so that a failure can point at file:line:column.
+ */
+
+export type Protocol = 'smtp' | 'pop3' | 'imap';
+export const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap'];
+
+/** 1-based line and column, as editors show them. */
+export interface SourceSpan {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** The default session's name: the session a step uses when it names none. */
+export const DEFAULT_SESSION = 'default';
+
+export interface SessionSpec {
+  protocol: Protocol;
+  /** Target name or URL (may hold `${…}`); undefined: resolved from --target / named targets. */
+  target?: string;
+}
+
+/** A regex written as `/source/flags` (or a bare string, taken as source with no flags). */
+export interface Pattern {
+  source: string;
+  flags: string;
+  span: SourceSpan;
+}
+
+/** What a reply must look like. Status strings are kept as written: "250", "2xx", "+OK", "OK". */
+export interface Expectation {
+  status?: string[];
+  match: Pattern[];
+  notMatch: Pattern[];
+  /** IMAP: each must match at least one untagged line. */
+  untagged: Pattern[];
+  /** name → pattern (first group or named groups), or 'body' for the reply's body bytes. */
+  capture: Record<string, Pattern | 'body'>;
+  /** Latency budget: the step fails if its reply came later. */
+  withinMs?: number;
+}
+
+interface StepCommon {
+  /** 0-based position in the scenario's steps. */
+  index: number;
+  span: SourceSpan;
+  /** Session name; DEFAULT_SESSION unless the step says `session:`. */
+  session: string;
+  /** Undefined when the step gives no expectation (the protocol's default applies, if any). */
+  expect?: Expectation;
+  /** This step's reply timeout, overriding the scenario's. */
+  timeoutMs?: number;
+}
+
+export interface SendStep extends StepCommon {
+  kind: 'send';
+  text: string;
+  /** POP3: force reading (or not) a multi-line reply. */
+  multiline?: boolean;
+}
+/** Exact bytes; `\r \n \t \\ \xNN` escapes already resolved by the loader only where written. */
+export interface RawStep extends StepCommon {
+  kind: 'raw';
+  text: string;
+}
+/** `expect` alone: read the next reply. */
+export interface ReadStep extends StepCommon {
+  kind: 'read';
+}
+export interface StarttlsStep extends StepCommon {
+  kind: 'starttls';
+}
+export interface AuthStep extends StepCommon {
+  kind: 'auth';
+  mechanism: string;
+  username: string;
+  password: string;
+  /** SASL authorization identity (PLAIN), rarely needed. */
+  authzid?: string;
+}
+export type MessageSource =
+  | { kind: 'raw'; text: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'mime'; spec: Record<string, unknown> };
+export interface MessageStep extends StepCommon {
+  kind: 'message';
+  source: MessageSource;
+  /** Variable that keeps the exact bytes sent (and their Message-ID). */
+  as?: string;
+  /** SMTP: BDAT instead of DATA. */
+  chunking?: boolean;
+  /** IMAP APPEND: the mailbox. */
+  mailbox?: string;
+  /** IMAP APPEND: flags. */
+  flags?: string[];
+}
+export interface IdleStep extends StepCommon {
+  kind: 'idle';
+  until: Pattern;
+  idleTimeoutMs?: number;
+}
+export interface SleepStep extends StepCommon {
+  kind: 'sleep';
+  ms: number;
+}
+export interface CloseStep extends StepCommon {
+  kind: 'close';
+}
+export interface ExpectCloseStep extends StepCommon {
+  kind: 'expect_close';
+}
+export interface RoundtripStep extends StepCommon {
+  kind: 'roundtrip';
+  sent: string;
+  received: string;
+  mode: 'exact' | 'structural';
+  ignoreHeaders: string[];
+}
+
+export type Step =
+  | SendStep
+  | RawStep
+  | ReadStep
+  | StarttlsStep
+  | AuthStep
+  | MessageStep
+  | IdleStep
+  | SleepStep
+  | CloseStep
+  | ExpectCloseStep
+  | RoundtripStep;
+export type StepKind = Step['kind'];
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  tags: string[];
+  file: string;
+  span: SourceSpan;
+  /** Protocol of the default session. */
+  protocol: Protocol;
+  /** Reply timeout of each step. */
+  timeoutMs: number;
+  /** Whole-scenario deadline. */
+  deadlineMs: number;
+  /** Raw values (may hold `${…}`), suite vars merged under the file's own. */
+  vars: Record<string, string>;
+  /** Always holds DEFAULT_SESSION (protocol + scenario-level target) plus any named sessions. */
+  sessions: Record<string, SessionSpec>;
+  steps: Step[];
+}
+
+/** Named targets from --target NAME=URL, suite.yaml `targets:` and targets.yaml: name → URL. */
+export type TargetMap = Record<string, string>;
