@@ -141,7 +141,7 @@ export interface Scenario {
   tags: string[];
   file: string;
   span: SourceSpan;
-  /** Protocol of the default session. */
+  /** Protocol of the default session (`protocol:`); when absent, that of the first named session. */
   protocol: Protocol;
   /** Reply timeout of each step. */
   timeoutMs: number;
@@ -149,7 +149,7 @@ export interface Scenario {
   deadlineMs: number;
   /** Raw values (may hold `${…}`), suite vars merged under the file's own. */
   vars: Record<string, string>;
-  /** Always holds DEFAULT_SESSION (protocol + scenario-level target) plus any named sessions. */
+  /** Named sessions, plus DEFAULT_SESSION (`protocol:` + scenario-level `target:`) when `protocol:` is given. */
   sessions: Record<string, SessionSpec>;
   steps: Step[];
 }
