@@ -1,0 +1,224 @@
+/**
+ * Runs one scenario once: opens sessions lazily, performs each step through its protocol engine, checks
+ * expectations, keeps captures, enforces the scenario deadline, and returns a plain ScenarioResult with a
+ * redacted transcript. Never throws: every problem becomes a failure in the result. Never prints.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Scenario, Step, Pattern, Expectation } from '../scenario/types.js';
+import type { ProtocolDriver, ProtocolSession } from '../protocols/types.js';
+import type { Failure, Outcome, ScenarioResult, StepResult } from '../results/types.js';
+import { AssertCode } from '../results/types.js';
+import { compilePattern } from '../scenario/pattern.js';
+import { Transcript } from '../wire/transcript.js';
+import { ErrorCode, MailprobeError, toMailprobeError } from '../util/errors.js';
+import { formatDuration } from '../util/duration.js';
+import { messageIdOf } from '../mime/message.js';
+import { checkReply } from './expect.js';
+import { Scope, type Builtins } from './scope.js';
+import { stepLabel, toAction } from './steps.js';
+import { MissingTargetError, resolveSessionTarget, type Target, type TargetContext } from './targets.js';
+import { compareMessages } from './roundtrip.js';
+
+export interface ScenarioRunOptions {
+  repetition: number;
+  builtins: Builtins;
+  targets: TargetContext;
+  /** Overrides the scenario's reply timeout (--timeout). */
+  timeoutMs?: number;
+  /** Aborted on SIGINT. */
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+  driverFor: (protocol: Scenario['protocol']) => ProtocolDriver;
+}
+
+interface OpenSession {
+  driver: ProtocolDriver;
+  session: ProtocolSession;
+}
+
+const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
+
+function errorFailure(err: unknown): Failure {
+  const e = toMailprobeError(err);
+  return { kind: 'error', code: e.code, message: e.message };
+}
+
+/** Rejects with the signal's reason as soon as it aborts, whatever the engine does. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioResult> {
+  const startNs = process.hrtime.bigint();
+  const startedAt = new Date().toISOString();
+  const transcript = new Transcript({ startNs });
+  const scope = new Scope(scenario.vars, options.builtins, options.env);
+  const timeoutMs = options.timeoutMs ?? scenario.timeoutMs;
+  const deadline = new AbortController();
+  const deadlineTimer = setTimeout(
+    () => deadline.abort(new MailprobeError(ErrorCode.DEADLINE, `scenario deadline of ${formatDuration(scenario.deadlineMs)} exceeded`)),
+    scenario.deadlineMs,
+  );
+  const signal = AbortSignal.any([options.signal, deadline.signal]);
+  const sessions = new Map<string, OpenSession>();
+  const targets: Record<string, Target> = {};
+  const steps: StepResult[] = [];
+  let failure: Failure | undefined;
+  let skipped = false;
+
+  const compile = (p: Pattern): RegExp => compilePattern(p, scope.text(p.source));
+
+  async function sessionFor(name: string, stepTimeoutMs: number): Promise<OpenSession> {
+    const open = sessions.get(name);
+    if (open) return open;
+    const spec = scenario.sessions[name]!;
+    const driver = options.driverFor(spec.protocol);
+    const session = await driver.open({
+      endpoint: targets[name]!.endpoint,
+      transcript: transcript.sink(name),
+      connectTimeoutMs: stepTimeoutMs,
+      signal,
+    });
+    const entry = { driver, session };
+    sessions.set(name, entry);
+    return entry;
+  }
+
+  /** Runs one step; returns its failure, if any. */
+  async function perform(step: Step, stepTimeoutMs: number): Promise<{ failure?: Failure; reply?: { status: string; text: string } }> {
+    if (step.kind === 'sleep') {
+      await delay(step.ms, undefined, { signal });
+      return {};
+    }
+    if (step.kind === 'roundtrip') {
+      const diff = compareMessages(scope, step);
+      return diff ? { failure: diff } : {};
+    }
+    const { driver, session } = await abortable(sessionFor(step.session, stepTimeoutMs), signal);
+    const action = await toAction(step, scope, stepTimeoutMs);
+    if (action.kind === 'auth') transcript.addSecret(action.password);
+    const sentAt = process.hrtime.bigint();
+    let reply;
+    try {
+      reply = await abortable(session.perform(action, { timeoutMs: stepTimeoutMs, signal }), signal);
+    } catch (err) {
+      if (step.kind === 'expect_close' && toMailprobeError(err).code === ErrorCode.TIMEOUT) {
+        return { failure: { kind: 'assertion', code: AssertCode.CLOSE, message: `server did not close the connection within ${formatDuration(stepTimeoutMs)}`, expected: 'connection closed by server', actual: 'connection still open' } };
+      }
+      throw err;
+    }
+    const latencyMs = elapsedMs(sentAt);
+    if (step.kind === 'close' || step.kind === 'expect_close') {
+      sessions.delete(step.session);
+      await session.close();
+    }
+    if (step.kind === 'message' && step.as && action.kind === 'message') {
+      const messageId = messageIdOf(action.bytes);
+      scope.keep(step.as, messageId === undefined ? { bytes: action.bytes } : { bytes: action.bytes, messageId });
+    }
+    const expectation: Expectation | undefined = step.expect ?? defaultExpectation(driver, action.kind);
+    if (!reply) {
+      if (expectation) throw new MailprobeError(ErrorCode.PROTOCOL, `${stepLabel(step)} read no reply to check`);
+      return {};
+    }
+    const summary = { status: reply.status, text: transcript.mask(reply.text) };
+    if (!expectation) return { reply: summary };
+    const outcome = checkReply({ expectation, reply, driver, latencyMs, compile });
+    if (!outcome.ok) {
+      const f = outcome.failure;
+      if (f.actual !== undefined) f.actual = transcript.mask(f.actual);
+      return { failure: f, reply: summary };
+    }
+    for (const [name, value] of Object.entries(outcome.captures)) scope.set(name, value);
+    return { reply: summary };
+  }
+
+  try {
+    for (const [name, spec] of Object.entries(scenario.sessions)) {
+      targets[name] = resolveSessionTarget(spec.target === undefined ? spec : { ...spec, target: scope.text(spec.target) }, options.targets);
+    }
+    for (const secret of scope.secretValues()) transcript.addSecret(secret);
+  } catch (err) {
+    failure = errorFailure(err);
+    skipped = err instanceof MissingTargetError;
+  }
+
+  for (const step of scenario.steps) {
+    const base = { index: step.index, label: transcript.mask(stepLabel(step)), kind: step.kind, session: step.session, span: step.span };
+    if (failure || signal.aborted) {
+      steps.push({ ...base, outcome: options.signal.aborted ? 'interrupted' : 'skipped', startMs: elapsedMs(startNs), durationMs: 0 });
+      continue;
+    }
+    const stepStart = process.hrtime.bigint();
+    const stepTimeoutMs = step.timeoutMs ?? timeoutMs;
+    let result: Awaited<ReturnType<typeof perform>>;
+    try {
+      result = await perform(step, stepTimeoutMs);
+    } catch (err) {
+      const reason = signal.aborted ? signal.reason : err;
+      result = { failure: errorFailure(reason) };
+    }
+    const stepResult: StepResult = {
+      ...base,
+      outcome: result.failure ? outcomeOf(result.failure, options.signal) : 'passed',
+      startMs: Number(stepStart - startNs) / 1e6,
+      durationMs: elapsedMs(stepStart),
+    };
+    if (result.reply) stepResult.reply = result.reply;
+    if (result.failure) {
+      result.failure.message = transcript.mask(result.failure.message);
+      failure = { ...result.failure, span: step.span, step: step.index };
+      stepResult.failure = failure;
+    }
+    steps.push(stepResult);
+  }
+
+  clearTimeout(deadlineTimer);
+  await Promise.all([...sessions.values()].map(({ session }) => session.close()));
+  const outcome: Outcome = skipped
+    ? 'skipped'
+    : failure
+      ? outcomeOf(failure, options.signal)
+      : 'passed';
+  const result: ScenarioResult = {
+    name: scenario.name,
+    repetition: options.repetition,
+    file: scenario.file,
+    span: scenario.span,
+    tags: scenario.tags,
+    protocol: scenario.protocol,
+    targets: Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, t.endpoint.url])),
+    outcome,
+    startedAt,
+    durationMs: elapsedMs(startNs),
+    steps,
+    transcript: transcript.entries(),
+    transcriptTruncated: transcript.truncated,
+  };
+  if (failure) result.failure = failure;
+  return result;
+}
+
+function outcomeOf(failure: Failure, interrupt: AbortSignal): Outcome {
+  if (interrupt.aborted) return 'interrupted';
+  return failure.kind === 'assertion' ? 'failed' : 'error';
+}
+
+function defaultExpectation(driver: ProtocolDriver, kind: Parameters<ProtocolDriver['defaultStatus']>[0]): Expectation | undefined {
+  const status = driver.defaultStatus(kind);
+  return status ? { status, match: [], notMatch: [], untagged: [], capture: {} } : undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * Turns an interpolated scenario step into the action a protocol engine performs, and names steps for
+ * reports. Never reads a secret into a label: labels come from the templates as written.
+ */
+import { readFile } from 'node:fs/promises';
+import type { MessageSource, Step } from '../scenario/types.js';
+import type { StepAction } from '../protocols/types.js';
+import { unescapeRaw } from '../scenario/escapes.js';
+import { compilePattern } from '../scenario/pattern.js';
+import { normalizeCrlf } from '../mime/message.js';
+import { ErrorCode, MailprobeError } from '../util/errors.js';
+import type { Scope } from './scope.js';
+
+const LABEL_MAX = 72;
+
+function clip(text: string): string {
+  const oneLine = JSON.stringify(text).slice(1, -1);
+  return oneLine.length > LABEL_MAX ? `${oneLine.slice(0, LABEL_MAX - 1)}…` : oneLine;
+}
+
+export function stepLabel(step: Step): string {
+  switch (step.kind) {
+    case 'send':
+      return `send: ${clip(step.text)}`;
+    case 'raw':
+      return `raw: ${clip(step.text)}`;
+    case 'read':
+      return step.expect?.status ? `expect: ${step.expect.status.join(' | ')}` : 'expect';
+    case 'starttls':
+      return 'starttls';
+    case 'auth':
+      return `auth: ${step.mechanism} ${clip(step.username)}`;
+    case 'message':
+      return `message: ${step.source.kind}${step.as ? ` as ${step.as}` : ''}`;
+    case 'idle':
+      return `idle until /${step.until.source}/`;
+    case 'sleep':
+      return `sleep: ${step.ms}ms`;
+    case 'close':
+      return 'close';
+    case 'expect_close':
+      return 'expect_close';
+    case 'roundtrip':
+      return `roundtrip: ${step.mode}`;
+  }
+}
+
+/** The message's exact bytes as they will be sent (CRLF line endings). */
+export async function messageBytes(source: MessageSource, scope: Scope): Promise<Buffer> {
+  switch (source.kind) {
+    case 'raw':
+      return normalizeCrlf(Buffer.from(scope.text(source.text), 'utf8'));
+    case 'file':
+      try {
+        return normalizeCrlf(await readFile(source.path));
+      } catch (err) {
+        throw new MailprobeError(ErrorCode.CONFIG, `cannot read message file ${source.path}: ${(err as Error).message}`);
+      }
+    case 'mime':
+      throw new MailprobeError(
+        ErrorCode.UNSUPPORTED,
+        'message: mime needs the MIME builder, which this version does not have yet; use raw: or file:',
+      );
+  }
+}
+
+type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' }>;
+
+/** Interpolates a protocol step into its action. Auth passwords are returned for masking. */
+export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: number): Promise<StepAction> {
+  switch (step.kind) {
+    case 'send':
+      return step.multiline === undefined
+        ? { kind: 'send', text: scope.text(step.text) }
+        : { kind: 'send', text: scope.text(step.text), multiline: step.multiline };
+    case 'raw':
+      return { kind: 'raw', bytes: unescapeRaw(scope.text(step.text)), read: step.expect !== undefined };
+    case 'read':
+    case 'starttls':
+    case 'close':
+    case 'expect_close':
+      return { kind: step.kind };
+    case 'auth': {
+      const action: StepAction = {
+        kind: 'auth',
+        mechanism: step.mechanism,
+        username: scope.text(step.username),
+        password: scope.text(step.password),
+      };
+      if (step.authzid !== undefined) action.authzid = scope.text(step.authzid);
+      return action;
+    }
+    case 'message': {
+      const action: StepAction = { kind: 'message', bytes: await messageBytes(step.source, scope) };
+      if (step.chunking !== undefined) action.chunking = step.chunking;
+      if (step.mailbox !== undefined) action.mailbox = scope.text(step.mailbox);
+      if (step.flags !== undefined) action.flags = step.flags.map((f) => scope.text(f));
+      return action;
+    }
+    case 'idle':
+      return {
+        kind: 'idle',
+        until: compilePattern(step.until, scope.text(step.until.source)),
+        idleTimeoutMs: step.idleTimeoutMs ?? defaultIdleMs,
+      };
+  }
+}
