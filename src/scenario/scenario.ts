@@ -1,0 +1,140 @@
+/**
+ * One scenario file's YAML tree (plus its suite settings) → a typed Scenario: name, protocol and
+ * sessions, targets, timeouts, merged vars, tags and steps. Imports scenario modules only.
+ */
+import { DEFAULT_SESSION, type Protocol, type Scenario, type SessionSpec, type Step } from './types.js';
+import { child, entry, type YMap, type YNode, type YScalar } from './yaml-tree.js';
+import type { BuildContext } from './build-context.js';
+import { buildStep } from './steps.js';
+import { Scope, checkVars, type VarDefinition } from './variables.js';
+import { varDefinitions, type SuiteSettings } from './suites.js';
+import { looksLikeUrl, targetUrlProblem } from './targets.js';
+import { BUILTIN_VARIABLES } from './interpolate.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEADLINE_PER_STEP_TIMEOUTS = 5;
+const MAX_DEFAULT_DEADLINE_MS = 10 * 60_000;
+
+export interface BuiltScenario {
+  scenario: Scenario;
+  /** The `name:` value node, for duplicate-name messages. */
+  nameNode: YScalar;
+}
+
+export function buildScenario(root: YNode, file: string, suite: SuiteSettings, env: NodeJS.ProcessEnv, ctx: BuildContext): BuiltScenario | undefined {
+  if (root.kind !== 'map') return undefined; // the schema reported it
+  const nameNode = child(root, 'name');
+  const name = ctx.string(nameNode);
+
+  const vars = mergeVars(suite.vars, root);
+  checkVars(vars, env, ctx.reportAt);
+  ctx.scope = new Scope(env, vars.map((v) => v.name));
+  for (const v of vars) {
+    if (BUILTIN_VARIABLES.includes(v.name) || v.name === 'env') ctx.issue(v.node.span, `\`${v.name}\` is a builtin variable; choose another name`);
+  }
+
+  const sessions = buildSessions(root, ctx);
+  const stepNodes = child(root, 'steps');
+  const stepItems = stepNodes?.kind === 'seq' ? stepNodes.items : [];
+  announceLaterNames(stepItems, ctx.scope);
+  const steps = stepItems.flatMap((node, index): Step[] => {
+    const step = buildStep(node, index, sessions, ctx);
+    return step ? [step] : [];
+  });
+
+  const timeoutMs = ctx.duration(child(root, 'timeout'), 'timeout', true) ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadlineMs =
+    ctx.duration(child(root, 'deadline'), 'deadline', true) ??
+    suite.deadlineMs ??
+    Math.min(DEADLINE_PER_STEP_TIMEOUTS * timeoutMs * Math.max(1, stepItems.length), MAX_DEFAULT_DEADLINE_MS);
+
+  const protocol = sessions[DEFAULT_SESSION]?.protocol ?? Object.values(sessions)[0]?.protocol;
+  if (!protocol && !entry(root, 'protocol')) {
+    ctx.issue(root.span, 'a scenario needs `protocol:` (smtp, pop3 or imap), or `sessions:` with a protocol each');
+  }
+  if (name === undefined || !protocol || !nameNode) return undefined;
+
+  const description = ctx.string(child(root, 'description'));
+  const scenario: Scenario = {
+    name,
+    ...(description !== undefined && { description }),
+    tags: mergeTags(root, suite),
+    file,
+    span: root.span,
+    protocol,
+    timeoutMs,
+    deadlineMs,
+    vars: Object.fromEntries(vars.map((v) => [v.name, v.value])),
+    sessions,
+    steps,
+  };
+  return { scenario, nameNode: nameNode as YScalar };
+}
+
+/** Suite vars (farthest first) then the file's own; a later definition of a name replaces the earlier. */
+function mergeVars(suiteVars: readonly VarDefinition[], root: YMap): VarDefinition[] {
+  const own = child(root, 'vars');
+  const byName = new Map<string, VarDefinition>();
+  for (const v of [...suiteVars, ...(own?.kind === 'map' ? varDefinitions(own) : [])]) {
+    byName.delete(v.name);
+    byName.set(v.name, v);
+  }
+  return [...byName.values()];
+}
+
+function mergeTags(root: YMap, suite: SuiteSettings): string[] {
+  const tags = scalarTexts(child(root, 'tags'));
+  for (const tag of suite.tags) if (!tags.includes(tag)) tags.push(tag);
+  return tags;
+}
+
+function scalarTexts(node: YNode | undefined): string[] {
+  return node?.kind === 'seq' ? node.items.flatMap((n) => (n.kind === 'scalar' && n.value !== null ? [n.text] : [])) : [];
+}
+
+/** Named sessions plus DEFAULT_SESSION when `protocol:` is given. */
+function buildSessions(root: YMap, ctx: BuildContext): Record<string, SessionSpec> {
+  const sessions: Record<string, SessionSpec> = {};
+  const protocol = ctx.string(child(root, 'protocol')) as Protocol | undefined;
+  const targetNode = child(root, 'target');
+  if (protocol) {
+    sessions[DEFAULT_SESSION] = withTarget({ protocol }, targetNode, ctx);
+  } else if (targetNode) {
+    ctx.issue(targetNode.span, '`target` is the default session\'s, and there is none without `protocol:`; give each session its own target');
+  }
+  const named = child(root, 'sessions');
+  if (named?.kind !== 'map') return sessions;
+  for (const { key, value } of named.entries) {
+    if (key.text === DEFAULT_SESSION && protocol) {
+      ctx.issue(key.span, `session \`${DEFAULT_SESSION}\` is the one \`protocol:\` defines; choose another name`);
+      continue;
+    }
+    if (value.kind !== 'map') continue;
+    const sessionProtocol = ctx.string(child(value, 'protocol')) as Protocol | undefined;
+    if (sessionProtocol) sessions[key.text] = withTarget({ protocol: sessionProtocol }, child(value, 'target'), ctx);
+  }
+  return sessions;
+}
+
+/** Targets may use vars, env and builtins (sessions open before any capture exists). */
+function withTarget(session: SessionSpec, node: YNode | undefined, ctx: BuildContext): SessionSpec {
+  const target = ctx.template(node);
+  if (target === undefined) return session;
+  const hasPlaceholders = target.includes('${');
+  if (!hasPlaceholders && looksLikeUrl(target)) {
+    const problem = targetUrlProblem(target, session.protocol);
+    if (problem) ctx.issue(node!.span, problem);
+  }
+  return { ...session, target };
+}
+
+/** Lets "used before defined" name the step that defines it. */
+function announceLaterNames(steps: readonly YNode[], scope: Scope): void {
+  steps.forEach((step, index) => {
+    if (step.kind !== 'map') return;
+    const capture = child(step, 'capture');
+    if (capture?.kind === 'map') for (const { key } of capture.entries) scope.announceLater(key.text, index);
+    const as = child(step, 'as');
+    if (as?.kind === 'scalar') scope.announceLater(as.text, index);
+  });
+}
