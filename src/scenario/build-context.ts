@@ -82,7 +82,7 @@ export class BuildContext {
     try {
       return { pattern, regex: compilePattern(pattern, sample) };
     } catch (err) {
-      const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err);
+      const reason = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
       this.issue(node.span, `bad regex \`${text}\`: ${reason}`);
       return { pattern };
     }

@@ -8,7 +8,6 @@ import { child, type YMap, type YScalar } from './yaml-tree.js';
 import type { BuildContext } from './build-context.js';
 import { EXPECTATION_KEYS, PROTOCOL_NAMES, statusProblem } from './step-table.js';
 import { BUILTIN_VARIABLES } from './interpolate.js';
-import { groupCount } from './pattern.js';
 
 const BODY_CAPTURE = 'body';
 
@@ -69,23 +68,20 @@ function captures(step: YMap, protocol: Protocol | undefined, ctx: BuildContext)
       out[name] = BODY_CAPTURE;
       continue;
     }
-    const { pattern, regex } = ctx.pattern(value as YScalar, text);
-    if (regex && groupCount(regex) === 0) {
-      ctx.issue(value.span, `capture \`${name}\` needs a group in its regex, e.g. /AUTH (.+)/`);
-    }
-    out[name] = pattern;
+    out[name] = ctx.pattern(value as YScalar, text).pattern;
   }
   return out;
 }
 
-/** Names a step's captures define for later steps: each capture name and each named group. */
+const NAMED_GROUP = /\(\?<([A-Za-z_$][A-Za-z0-9_$]*)>/g;
+
+/** Names a step's captures define for later steps, as the runner sets them: a regex with named groups
+ *  sets one variable per group; otherwise the capture's name gets the first group (or the whole match). */
 export function capturedNames(expectation: Expectation | undefined): string[] {
   if (!expectation) return [];
-  const names: string[] = [];
-  for (const [name, capture] of Object.entries(expectation.capture)) {
-    names.push(name);
-    if (capture === BODY_CAPTURE) continue;
-    for (const group of capture.source.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)) names.push(group[1]!);
-  }
-  return names;
+  return Object.entries(expectation.capture).flatMap(([name, capture]) => {
+    if (capture === BODY_CAPTURE) return [name];
+    const groups = [...capture.source.matchAll(NAMED_GROUP)].map((m) => m[1]!);
+    return groups.length > 0 ? groups : [name];
+  });
 }

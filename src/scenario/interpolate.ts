@@ -55,7 +55,7 @@ export function placeholders(template: string): Placeholder[] {
     const close = template.indexOf('}', offset + 2);
     if (close < 0) throw new TemplateError(`unterminated \${ (no closing })`, offset);
     const body = template.slice(offset + 2, close);
-    if (body.includes('${')) throw new TemplateError(`placeholders do not nest: \${${body}}`, offset);
+    if (body.includes('${')) throw new TemplateError('`${` inside a placeholder: placeholders do not nest', offset);
     const separator = body.indexOf(DEFAULT_SEPARATOR);
     const name = separator < 0 ? body : body.slice(0, separator);
     if (!NAME.test(name)) throw new TemplateError(`invalid variable name in \${${body}}`, offset);
@@ -93,23 +93,4 @@ export function interpolate(template: string, resolve: Resolver): string {
     from = template.indexOf('}', offset) + 1;
   }
   return out + template.slice(from);
-}
-
-/** Scenario vars with their own placeholders resolved (vars may use other vars, env and builtins); the
- *  runner calls this once per scenario run. Throws MailprobeError(CONFIG) on a cycle or unknown name. */
-export function resolveVars(vars: Readonly<Record<string, string>>, resolve: Resolver): Record<string, string> {
-  const done: Record<string, string> = {};
-  const visiting = new Set<string>();
-  const evaluate = (name: string): string => {
-    const known = done[name];
-    if (known !== undefined) return known;
-    if (visiting.has(name)) throw new MailprobeError(ErrorCode.CONFIG, `variable \${${name}} refers to itself`);
-    visiting.add(name);
-    const value = interpolate(vars[name]!, (ref) => (Object.hasOwn(vars, ref) ? evaluate(ref) : resolve(ref)));
-    visiting.delete(name);
-    done[name] = value;
-    return value;
-  };
-  for (const name of Object.keys(vars)) evaluate(name);
-  return done;
 }

@@ -36,9 +36,10 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate when it is close enough to be a likely typo (case ignored). */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(word: string, candidateNames: Iterable<string>): string | undefined {
+  const candidates = [...candidateNames];
   const lower = word.toLowerCase();
-  const budget = lower.length <= 3 ? 1 : lower.length <= 6 ? 2 : 3;
+  const budget = lower.length <= 4 ? 1 : lower.length <= 8 ? 2 : 3;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -48,7 +49,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = distance;
     }
   }
-  return bestDistance <= budget ? best : undefined;
+  if (bestDistance <= budget) return best;
+  // A truncated word (`user` for `username`, `pass` for `password`).
+  if (lower.length < 3) return undefined;
+  for (const candidate of candidates) if (candidate.toLowerCase().startsWith(lower)) return candidate;
+  return undefined;
 }
 
 /** " (did you mean `x`?)" or "". */

@@ -19,8 +19,3 @@ export function parsePattern(text: string, span: SourceSpan): Pattern {
 export function compilePattern(p: Pattern, interpolated?: string): RegExp {
   return new RegExp(interpolated ?? p.source, p.flags);
 }
-
-/** Number of capturing groups: a regex matched against "" after an empty alternative always matches. */
-export function groupCount(re: RegExp): number {
-  return new RegExp(`${re.source}|`, re.flags.replace(/[gy]/g, '')).exec('')!.length - 1;
-}

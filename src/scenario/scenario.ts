@@ -2,10 +2,10 @@
  * One scenario file's YAML tree (plus its suite settings) → a typed Scenario: name, protocol and
  * sessions, targets, timeouts, merged vars, tags and steps. Imports scenario modules only.
  */
-import { DEFAULT_SESSION, type Protocol, type Scenario, type SessionSpec, type Step } from './types.js';
+import { DEFAULT_SESSION, PROTOCOLS, type Protocol, type Scenario, type SessionSpec, type Step } from './types.js';
 import { child, entry, type YMap, type YNode, type YScalar } from './yaml-tree.js';
 import type { BuildContext } from './build-context.js';
-import { buildStep } from './steps.js';
+import { buildStep, type Sessions } from './steps.js';
 import { Scope, checkVars, type VarDefinition } from './variables.js';
 import { varDefinitions, type SuiteSettings } from './suites.js';
 import { looksLikeUrl, targetUrlProblem } from './targets.js';
@@ -33,12 +33,12 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
     if (BUILTIN_VARIABLES.includes(v.name) || v.name === 'env') ctx.issue(v.node.span, `\`${v.name}\` is a builtin variable; choose another name`);
   }
 
-  const sessions = buildSessions(root, ctx);
+  const { sessions, declared } = buildSessions(root, ctx);
   const stepNodes = child(root, 'steps');
   const stepItems = stepNodes?.kind === 'seq' ? stepNodes.items : [];
   announceLaterNames(stepItems, ctx.scope);
   const steps = stepItems.flatMap((node, index): Step[] => {
-    const step = buildStep(node, index, sessions, ctx);
+    const step = buildStep(node, index, { sessions, declared }, ctx);
     return step ? [step] : [];
   });
 
@@ -49,7 +49,7 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
     Math.min(DEADLINE_PER_STEP_TIMEOUTS * timeoutMs * Math.max(1, stepItems.length), MAX_DEFAULT_DEADLINE_MS);
 
   const protocol = sessions[DEFAULT_SESSION]?.protocol ?? Object.values(sessions)[0]?.protocol;
-  if (!protocol && !entry(root, 'protocol')) {
+  if (!protocol && declared.size === 0) {
     ctx.issue(root.span, 'a scenario needs `protocol:` (smtp, pop3 or imap), or `sessions:` with a protocol each');
   }
   if (name === undefined || !protocol || !nameNode) return undefined;
@@ -92,28 +92,38 @@ function scalarTexts(node: YNode | undefined): string[] {
   return node?.kind === 'seq' ? node.items.flatMap((n) => (n.kind === 'scalar' && n.value !== null ? [n.text] : [])) : [];
 }
 
-/** Named sessions plus DEFAULT_SESSION when `protocol:` is given. */
-function buildSessions(root: YMap, ctx: BuildContext): Record<string, SessionSpec> {
+function protocolOf(node: YNode | undefined, ctx: BuildContext): Protocol | undefined {
+  const text = ctx.string(node);
+  return PROTOCOLS.find((p) => p === text); // anything else was reported by the schema
+}
+
+/** Named sessions plus DEFAULT_SESSION when `protocol:` is given; `declared` also holds the names
+ *  whose protocol is invalid, so that their steps are not reported again. */
+function buildSessions(root: YMap, ctx: BuildContext): Sessions {
   const sessions: Record<string, SessionSpec> = {};
-  const protocol = ctx.string(child(root, 'protocol')) as Protocol | undefined;
+  const declared = new Set<string>();
+  const protocolNode = child(root, 'protocol');
+  const protocol = protocolOf(protocolNode, ctx);
+  if (protocolNode) declared.add(DEFAULT_SESSION);
   const targetNode = child(root, 'target');
   if (protocol) {
     sessions[DEFAULT_SESSION] = withTarget({ protocol }, targetNode, ctx);
-  } else if (targetNode) {
+  } else if (targetNode && !protocolNode) {
     ctx.issue(targetNode.span, '`target` is the default session\'s, and there is none without `protocol:`; give each session its own target');
   }
   const named = child(root, 'sessions');
-  if (named?.kind !== 'map') return sessions;
+  if (named?.kind !== 'map') return { sessions, declared };
   for (const { key, value } of named.entries) {
-    if (key.text === DEFAULT_SESSION && protocol) {
+    if (key.text === DEFAULT_SESSION && protocolNode) {
       ctx.issue(key.span, `session \`${DEFAULT_SESSION}\` is the one \`protocol:\` defines; choose another name`);
       continue;
     }
+    declared.add(key.text);
     if (value.kind !== 'map') continue;
-    const sessionProtocol = ctx.string(child(value, 'protocol')) as Protocol | undefined;
+    const sessionProtocol = protocolOf(child(value, 'protocol'), ctx);
     if (sessionProtocol) sessions[key.text] = withTarget({ protocol: sessionProtocol }, child(value, 'target'), ctx);
   }
-  return sessions;
+  return { sessions, declared };
 }
 
 /** Targets may use vars, env and builtins (sessions open before any capture exists). */

@@ -89,6 +89,8 @@ export const AUTH_MECHANISMS: Readonly<Record<string, readonly Protocol[]>> = {
 };
 
 export const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = { smtp: 'SMTP', pop3: 'POP3', imap: 'IMAP' };
+/** "an SMTP", "a POP3", "an IMAP": as the names are read aloud. */
+export const WITH_ARTICLE: Readonly<Record<Protocol, string>> = { smtp: 'an SMTP', pop3: 'a POP3', imap: 'an IMAP' };
 
 const POP3_STATUSES = ['+OK', '-ERR']; // RFC 1939 §3
 const IMAP_STATUSES = ['OK', 'NO', 'BAD', 'PREAUTH', 'BYE']; // RFC 9051 §7.1
@@ -105,5 +107,5 @@ export function statusProblem(protocol: Protocol, value: string | number): strin
   const allowed = protocol === 'pop3' ? POP3_STATUSES : IMAP_STATUSES;
   if (typeof value === 'string' && allowed.includes(value)) return undefined;
   const hint = didYouMean(text, allowed);
-  return `\`${text}\` is not a ${PROTOCOL_NAMES[protocol]} status: use ${allowed.join(', ')}${hint}`;
+  return `\`${text}\` is not ${WITH_ARTICLE[protocol]} status: use ${allowed.join(', ')}${hint}`;
 }

@@ -27,17 +27,24 @@ import {
 
 type Common = Pick<Step, 'index' | 'span' | 'session' | 'expect' | 'timeoutMs'>;
 
+export interface Sessions {
+  /** Sessions with a valid protocol, DEFAULT_SESSION among them when `protocol:` is given. */
+  sessions: Readonly<Record<string, SessionSpec>>;
+  /** Every session name the scenario declares, valid or not. */
+  declared: ReadonlySet<string>;
+}
+
 /** Builds the step and, on success, defines its captures and `as:` name in ctx.scope for later steps. */
 export function buildStep(
   node: YNode,
   index: number,
-  sessions: Readonly<Record<string, SessionSpec>>,
+  { sessions, declared }: Sessions,
   ctx: BuildContext,
 ): Step | undefined {
   if (node.kind !== 'map') return undefined; // the schema reported it
   const kind = stepKind(node, ctx);
   if (!kind) return undefined;
-  const session = sessionOf(node, kind, sessions, ctx);
+  const session = sessionOf(node, kind, declared, ctx);
   const protocol = session ? sessions[session]?.protocol : undefined;
   checkFields(node, kind, protocol, ctx);
 
@@ -70,17 +77,19 @@ function stepKind(step: YMap, ctx: BuildContext): StepKind | undefined {
   return undefined;
 }
 
-function sessionOf(step: YMap, kind: StepKind, sessions: Readonly<Record<string, SessionSpec>>, ctx: BuildContext): string | undefined {
+/** The step's session name when the scenario declares it (its protocol may still be invalid). */
+function sessionOf(step: YMap, kind: StepKind, declared: ReadonlySet<string>, ctx: BuildContext): string | undefined {
   const named = entry(step, 'session');
   const name = named ? ctx.string(named.value) : undefined;
   if (named && name === undefined) return undefined;
   if (name === undefined) {
-    if (sessions[DEFAULT_SESSION] || SESSIONLESS_KINDS.has(kind)) return DEFAULT_SESSION;
-    ctx.issue(step.span, 'this step names no `session:` and the scenario has no `protocol:` for a default session');
+    if (declared.has(DEFAULT_SESSION) || SESSIONLESS_KINDS.has(kind)) return DEFAULT_SESSION;
+    // With no protocol and no sessions at all, the scenario-level issue says it once.
+    if (declared.size > 0) ctx.issue(step.span, 'this step names no `session:` and the scenario has no `protocol:` for a default session');
     return undefined;
   }
-  if (sessions[name]) return name;
-  const known = Object.keys(sessions);
+  if (declared.has(name)) return name;
+  const known = [...declared].filter((n) => n !== DEFAULT_SESSION);
   const list = known.length ? `sessions are ${known.join(', ')}` : 'the scenario defines no `sessions:`';
   ctx.issue(named!.value.span, `unknown session \`${name}\`${didYouMean(name, known)}: ${list}`);
   return undefined;

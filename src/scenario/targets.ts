@@ -1,10 +1,11 @@
 /**
  * Target URLs as scenario files, suite.yaml and targets.yaml write them: smtp://host:port (smtps://,
  * pop3://, pop3s://, imap://, imaps://) with optional ?tls=verify|insecure and ?servername=. Pure;
- * imports scenario/types and issues only.
+ * imports scenario/{types,issues,step-table} only.
  */
 import type { Protocol } from './types.js';
 import { didYouMean } from './issues.js';
+import { PROTOCOL_NAMES, WITH_ARTICLE } from './step-table.js';
 
 const SCHEME_PROTOCOLS: Readonly<Record<string, Protocol>> = {
   smtp: 'smtp',
@@ -45,6 +46,8 @@ export function targetUrlProblem(value: string, protocol?: Protocol): string | u
     if (key === 'tls' && !TLS_MODES.includes(setting)) return `\`tls=${setting}\`: use tls=verify or tls=insecure`;
     if (key === 'servername' && !setting) return '`servername=` needs a host name';
   }
-  if (protocol && schemeProtocol !== protocol) return `\`${value}\` is a ${schemeProtocol} URL but the session speaks ${protocol}`;
+  if (protocol && schemeProtocol !== protocol) {
+    return `\`${value}\` is ${WITH_ARTICLE[schemeProtocol]} URL but the session speaks ${PROTOCOL_NAMES[protocol]}`;
+  }
   return undefined;
 }
