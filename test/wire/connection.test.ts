@@ -1,0 +1,183 @@
+import t from 'tap';
+import { connect } from '../../src/wire/connect.js';
+import { ErrorCode, LimitError, MailprobeError } from '../../src/util/errors.js';
+import { Limits } from '../../src/util/limits.js';
+import { startSmtpServer } from '../helpers/smtp-server.js';
+import { startRawServer, testTranscript } from './raw-server.js';
+
+const read = { timeoutMs: 2000 };
+
+async function rejection(promise: Promise<unknown>): Promise<MailprobeError> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as MailprobeError;
+  }
+  throw new Error('expected a rejection');
+}
+
+t.test('reads lines with or without their ending, exact counts, and the rest until close', async (t) => {
+  const server = await startRawServer((socket) => socket.end('one\r\ntwo\nthree\r\nABCDEFtail'));
+  t.teardown(() => server.close());
+  const { sink, transcript } = testTranscript();
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: sink });
+  t.same(await conn.readLine(read), Buffer.from('one'));
+  t.same(await conn.readLine({ ...read, keepLineEnding: true }), Buffer.from('two\n'));
+  t.same(await conn.readLine({ ...read, keepLineEnding: true }), Buffer.from('three\r\n'));
+  t.same(await conn.readExactly(6, read), Buffer.from('ABCDEF'));
+  t.same(await conn.readUntilClose(read), Buffer.from('tail'));
+  const err = await rejection(conn.readLine({ ...read, waitingFor: 'reading reply to QUIT' }));
+  t.equal(err.code, ErrorCode.CLOSED);
+  t.equal(err.message, 'connection closed by server while reading reply to QUIT');
+  await conn.close();
+  const texts = transcript.entries().map((e) => `${e.dir} ${e.text}`);
+  t.match(texts[0], /^i connected to 127\.0\.0\.1:\d+$/);
+  t.same(texts.slice(1), ['s one\r\n', 's two\n', 's three\r\n', 's ABCDEF', 's tail', 'i connection closed by server', 'i connection closed by client']);
+});
+
+t.test('a line exactly at the limit passes; one byte more fails without waiting for its end', async (t) => {
+  const atLimit = Buffer.concat([Buffer.alloc(Limits.lineBytes - 2, 0x61), Buffer.from('\r\n')]);
+  const server = await startRawServer((socket) => {
+    socket.write(atLimit);
+    socket.write(Buffer.alloc(Limits.lineBytes + 1, 0x62)); // no LF at all: the reader must not wait for one
+  });
+  t.teardown(() => server.close());
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  t.teardown(() => conn.close());
+  t.equal((await conn.readLine({ ...read, keepLineEnding: true })).length, Limits.lineBytes);
+  const err = await rejection(conn.readLine({ ...read, waitingFor: 'reading reply to EHLO' }));
+  t.type(err, LimitError);
+  t.equal(err.message, 'line exceeds 64 KiB while reading reply to EHLO');
+  t.equal((err as LimitError).limit, 'lineBytes');
+});
+
+t.test('timeout, abort and reset are named', async (t) => {
+  const server = await startRawServer(() => undefined);
+  t.teardown(() => server.close());
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  t.teardown(() => conn.close());
+  const started = Date.now();
+  const timeout = await rejection(conn.readLine({ timeoutMs: 300, waitingFor: 'reading reply to DATA' }));
+  t.equal(timeout.code, ErrorCode.TIMEOUT);
+  t.equal(timeout.message, 'no reply within 300ms while reading reply to DATA');
+  t.ok(Date.now() - started >= 290, 'waited for the timeout');
+
+  const controller = new AbortController();
+  const reason = new MailprobeError(ErrorCode.DEADLINE, 'scenario deadline of 1s exceeded');
+  const pending = rejection(conn.readLine({ timeoutMs: 5000, signal: controller.signal }));
+  controller.abort(reason);
+  t.equal(await pending, reason, 'rejects at once with the signal reason');
+  const already = await rejection(conn.readExactly(1, { timeoutMs: 5000, signal: AbortSignal.abort() }));
+  t.equal(already.code, ErrorCode.INTERRUPTED);
+
+  const resetting = await startRawServer((socket) => socket.on('data', () => socket.resetAndDestroy()));
+  t.teardown(() => resetting.close());
+  const doomed = await connect(resetting.endpoint(), { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  await doomed.write(Buffer.from('EHLO probe\r\n'));
+  const reset = await rejection(doomed.readLine({ ...read, waitingFor: 'reading the greeting' }));
+  t.equal(reset.code, ErrorCode.CLOSED);
+  t.match(reset.message, /^connection (reset|closed) by server while reading the greeting$/);
+  await doomed.close();
+});
+
+t.test('connect errors: refused, and a TLS certificate that does not verify', async (t) => {
+  const server = await startRawServer(() => undefined);
+  const port = server.port;
+  await server.close();
+  const refused = await rejection(connect({ host: '127.0.0.1', port, tls: 'none', verify: true, url: '' }, { connectTimeoutMs: 2000, transcript: testTranscript().sink }));
+  t.equal(refused.code, ErrorCode.CONNECT);
+  t.match(refused.message, /cannot connect to 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+
+  const smtp = await startSmtpServer({ implicitTls: true });
+  t.teardown(() => smtp.close());
+  const endpoint = { host: '127.0.0.1', port: smtp.tlsPort!, tls: 'implicit' as const, verify: true, url: '' };
+  const unverified = await rejection(connect(endpoint, { connectTimeoutMs: 2000, transcript: testTranscript().sink }));
+  t.equal(unverified.code, ErrorCode.TLS);
+  t.match(unverified.message, /certificate verification failed .*self-signed/);
+
+  const { sink, transcript } = testTranscript();
+  const insecure = await connect({ ...endpoint, verify: false }, { connectTimeoutMs: 2000, transcript: sink });
+  t.equal(insecure.secure, true);
+  t.match((await insecure.readLine(read)).toString(), /^220 /);
+  await insecure.close();
+  t.match(transcript.entries()[1]!.text, /^TLS established: TLSv1\.3 .* \(certificate not verified\)$/);
+});
+
+t.test('connect timeout (a TLS handshake that never comes) and abort', async (t) => {
+  const silent = await startRawServer(() => undefined);
+  t.teardown(() => silent.close());
+  const timeout = await rejection(connect(silent.endpoint({ tls: 'implicit' }), { connectTimeoutMs: 200, transcript: testTranscript().sink }));
+  t.equal(timeout.code, ErrorCode.TLS);
+  t.match(timeout.message, /^TLS handshake with 127\.0\.0\.1:\d+ not finished within 200ms$/);
+  const aborted = await rejection(connect(silent.endpoint(), { connectTimeoutMs: 5000, signal: AbortSignal.abort(), transcript: testTranscript().sink }));
+  t.equal(aborted.code, ErrorCode.INTERRUPTED);
+});
+
+t.test('STARTTLS upgrade: works on a clean socket, refuses bytes sent before the handshake', async (t) => {
+  const smtp = await startSmtpServer();
+  t.teardown(() => smtp.close());
+  const { sink, transcript } = testTranscript();
+  const conn = await connect({ host: '127.0.0.1', port: smtp.port, tls: 'none', verify: false, url: '' }, { connectTimeoutMs: 2000, transcript: sink });
+  await conn.readLine(read);
+  await conn.write(Buffer.from('STARTTLS\r\n'));
+  t.match((await conn.readLine(read)).toString(), /^220 /);
+  await conn.upgradeTls(read);
+  t.equal(conn.secure, true);
+  await conn.write(Buffer.from('EHLO probe\r\n'));
+  t.match((await conn.readLine(read)).toString(), /^250-/);
+  await conn.close();
+  t.ok(transcript.entries().some((e) => e.dir === 'i' && e.text.startsWith('TLS established')));
+
+  const injecting = await startRawServer((socket) => {
+    socket.on('data', () => socket.write('220 go ahead\r\n250 injected\r\n'));
+  });
+  t.teardown(() => injecting.close());
+  const victim = await connect(injecting.endpoint({ verify: false }), { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  t.teardown(() => victim.close());
+  await victim.write(Buffer.from('STARTTLS\r\n'));
+  await victim.readLine(read);
+  const refused = await rejection(victim.upgradeTls(read));
+  t.equal(refused.code, ErrorCode.PROTOCOL);
+  t.match(refused.message, /server sent 14 bytes after its STARTTLS reply, before the TLS handshake/);
+});
+
+t.test('STARTTLS upgrade verifies the certificate unless told not to', async (t) => {
+  const smtp = await startSmtpServer();
+  t.teardown(() => smtp.close());
+  const conn = await connect({ host: '127.0.0.1', port: smtp.port, tls: 'none', verify: true, url: '' }, { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  await conn.readLine(read);
+  await conn.write(Buffer.from('STARTTLS\r\n'));
+  await conn.readLine(read);
+  const err = await rejection(conn.upgradeTls(read));
+  t.equal(err.code, ErrorCode.TLS);
+  t.match(err.message, /certificate verification failed/);
+  await conn.close();
+});
+
+t.test('writes: secrets recorded by size only; writing after the server closed is CLOSED', async (t) => {
+  const server = await startRawServer((socket) => socket.end('bye\r\n'));
+  t.teardown(() => server.close());
+  const { sink, transcript } = testTranscript();
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: sink });
+  await conn.write(Buffer.from('AUTH PLAIN AGFsaWNlAHB3\r\n'), { redactFrom: 11 });
+  t.same(transcript.entries().slice(1, 3).map((e) => e.text), ['AUTH PLAIN ', '<redacted 14 bytes>']);
+  await conn.readLine(read);
+  await rejection(conn.readLine(read));
+  const err = await rejection(conn.write(Buffer.from('QUIT\r\n'), { waitingFor: 'sending QUIT' }));
+  t.equal(err.code, ErrorCode.CLOSED);
+  t.equal(err.message, 'connection closed by server while sending QUIT');
+  await conn.close();
+  await conn.close();
+  t.pass('close is idempotent');
+});
+
+t.test('close rejects a pending read and unblocks', async (t) => {
+  const server = await startRawServer(() => undefined);
+  t.teardown(() => server.close());
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  const pending = rejection(conn.readLine({ timeoutMs: 5000 }));
+  await conn.close();
+  const err = await pending;
+  t.equal(err.code, ErrorCode.CLOSED);
+  t.equal(err.message, 'connection closed by client');
+});
