@@ -62,7 +62,7 @@ function outcomeLabel(c: ChalkInstance, outcome: Outcome, color: boolean): strin
   return outcomeColor(c, outcome)(color ? `${SYMBOL[outcome]} ${word}` : word);
 }
 
-/** One line per scenario result, printed as each finishes: outcome, name, repetition, duration, file:line. */
+/** One line (no newline) per scenario result, printed as each finishes: outcome, name, repetition, duration, file:line. */
 export function renderScenarioLine(s: ScenarioResult, opts: ConsoleOptions): string {
   const c = paint(opts);
   const where = formatFileLine(s.span);
@@ -70,14 +70,15 @@ export function renderScenarioLine(s: ScenarioResult, opts: ConsoleOptions): str
 }
 
 /**
- * What went wrong in a scenario that did not pass: the failing step and where it is, the failure's code
- * and message (named as an error when the run could not check), expected vs got, and the transcript tail.
- * Empty for a passed scenario and for a skipped one without a reason.
+ * What went wrong in a scenario that did not pass, as indented lines to print under its scenario line:
+ * the failing step and where it is, the failure's code and message (named as an error when the run could
+ * not check), expected vs got, and the transcript tail. Ends with a newline; empty for a passed scenario
+ * and for a skipped one without a reason.
  */
 export function renderFailureDetail(s: ScenarioResult, opts: ConsoleOptions): string {
   if (s.outcome === 'passed' || (s.outcome === 'skipped' && !s.failure)) return '';
   const c = paint(opts);
-  const lines = [`${outcomeLabel(c, s.outcome, opts.color)} ${c.bold(scenarioTitle(s))}  ${c.dim(formatSpan(s.span))}`];
+  const lines: string[] = [];
   const failure = s.failure;
   const step = failingStep(s);
   if (step) {
@@ -107,14 +108,14 @@ export function renderFailureDetail(s: ScenarioResult, opts: ConsoleOptions): st
     lines.push(`${INDENT}${c.dim(transcriptHeading(tail))}`);
     lines.push(...tail.lines.map((line) => `${INDENT}${INDENT}${c.dim(line)}`));
   }
-  return lines.join('\n');
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/** Counts by outcome, the run's duration, and the list of scenarios that did not pass or skip. */
+/** Counts by outcome, the run's duration, and the scenarios that failed, erred or were interrupted. Ends with a newline. */
 export function renderSummary(run: RunResult, opts: ConsoleOptions): string {
   const c = paint(opts);
   const sum = run.summary;
@@ -136,5 +137,5 @@ export function renderSummary(run: RunResult, opts: ConsoleOptions): string {
       lines.push(`${INDENT}${outcomeLabel(c, s.outcome, opts.color)} ${scenarioTitle(s)}  ${c.dim(formatFileLine(s.span))}${code}`);
     }
   }
-  return lines.join('\n');
+  return lines.map((line) => `${line}\n`).join('');
 }

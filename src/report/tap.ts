@@ -29,8 +29,8 @@ function escapeTap(text: string): string {
  */
 function yamlScalar(text: string, indent: string): string {
   const safe = printable(text).replace(/\n+$/, '');
-  // A first line starting with a space would set the block's indentation: quote those instead.
-  if (safe.includes('\n') && !/^[ \t]/.test(safe)) {
+  // The first non-empty line sets a block's indentation: if it starts with a space, quote instead.
+  if (safe.includes('\n') && !/^\n*[ \t]/.test(safe)) {
     return `|-\n${safe
       .split('\n')
       .map((line) => (line === '' ? '' : `${indent}${YAML_INDENT}${line}`))

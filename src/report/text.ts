@@ -10,10 +10,10 @@ import type { SourceSpan } from '../scenario/types.js';
 export const FILE_REPORT_TRANSCRIPT_TAIL = 40;
 
 /**
- * CRLF as LF, and C0/DEL/C1 control bytes other than TAB and LF (a lone CR included) as `\xNN`; lone surrogates
- * and the non-characters U+FFFE/U+FFFF as U+FFFD. The runner already escapes control bytes, but a
- * reporter does not rely on that: a hostile reply must not drive a terminal (ESC, CSI 0x9b) nor make a
- * report invalid.
+ * CRLF as LF; C0 controls other than TAB and LF (a lone CR included) and DEL as `\xNN`; C1 controls as
+ * `\u00NN`; lone surrogates and the non-characters U+FFFE/U+FFFF as U+FFFD. The wire layer already
+ * escapes control bytes, but a reporter does not rely on that: a hostile reply must not drive a terminal
+ * (ESC, CSI U+009B) nor make a report invalid.
  */
 const UNSAFE =
   /\r\n|[\x00-\x08\x0b-\x1f\x7f-\x9f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g;
@@ -22,7 +22,9 @@ export function printable(text: string): string {
   return text.replace(UNSAFE, (ch) => {
     if (ch === '\r\n') return '\n';
     const code = ch.charCodeAt(0);
-    if (code <= 0x9f) return `\\x${code.toString(16).padStart(2, '0')}`;
+    // \xNN as the wire layer writes bytes; C1 characters as \u00NN, since \xNN there means an invalid byte.
+    if (code <= 0x7f) return `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (code <= 0x9f) return `\\u00${code.toString(16).toUpperCase()}`;
     return '\ufffd';
   });
 }

@@ -2,14 +2,14 @@ import t from 'tap';
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../../src/report/console.js';
 import type { RunResult } from '../../src/results/types.js';
 import { matchGolden } from './fixtures/golden.js';
-import { assertionFailure, hostile, passed, sampleRun, timeoutError, twoSessions } from './fixtures/results.js';
+import { assertionFailure, hostile, HOSTILE_SHOWN, passed, sampleRun, skipped, timeoutError, twoSessions } from './fixtures/results.js';
 
 const ANSI = /\x1b\[/;
 
+/** What the CLI prints: each scenario line with its detail under it, then the summary. */
 function renderAll(run: RunResult, opts: ConsoleOptions): string {
-  const lines = run.scenarios.map((s) => renderScenarioLine(s, opts));
-  const details = run.scenarios.map((s) => renderFailureDetail(s, opts)).filter((d) => d !== '');
-  return `${[...lines, '', ...details.flatMap((d) => [d, '']), renderSummary(run, opts)].join('\n')}\n`;
+  const scenarios = run.scenarios.map((s) => `${renderScenarioLine(s, opts)}\n${renderFailureDetail(s, opts)}`);
+  return `${scenarios.join('')}\n${renderSummary(run, opts)}`;
 }
 
 t.test('golden, plain and coloured', async (t) => {
@@ -22,6 +22,7 @@ t.test('plain output has no escape sequence, even from a hostile server', async 
   const text = renderAll(sampleRun(), { color: false });
   t.notMatch(text, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, 'no control character at all');
   t.match(renderAll(sampleRun(), { color: true }), ANSI, 'colour is on when asked');
+  t.match(renderFailureDetail(hostile, { color: false }), `  got:      250 ${HOSTILE_SHOWN}\n`, 'hostile bytes shown escaped');
   const detail = renderFailureDetail(hostile, { color: true });
   t.notMatch(detail.replace(/\x1b\[\d+(;\d+)*m/g, ''), /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, 'only our own SGR sequences');
 });
@@ -39,8 +40,14 @@ t.test('failure detail: step, location, expected vs got, transcript tail', async
   t.match(detail, '  expected: 250, 251\n  got:      554-5.7.1 Relaying denied\n            554 5.7.1 Go away\n');
   t.match(detail, '  transcript (last 2 of 6 entries):\n    C: RCPT TO:<bob@elsewhere.example>\n    S: 554-5.7.1 Relaying denied\n    S: 554 5.7.1 Go away');
   t.notMatch(detail, 'EHLO', 'older entries are left out');
-  t.match(renderFailureDetail(timeoutError, { color: false }), '  error MP_ERR_TIMEOUT: no reply within 10s');
+  t.match(renderFailureDetail(timeoutError, { color: false }), '  error MP_ERR_TIMEOUT: no reply within 10s\n');
+  t.ok(detail.endsWith('S: 554 5.7.1 Go away\n'), 'complete lines');
   t.equal(renderFailureDetail(passed, { color: false }), '', 'nothing for a pass');
+});
+
+t.test('a skipped scenario shows its reason; one without a reason shows nothing', async (t) => {
+  t.equal(renderFailureDetail(skipped, { color: false }), '  skipped: server does not offer CHUNKING\n');
+  t.equal(renderFailureDetail({ ...skipped, failure: undefined }, { color: false }), '');
 });
 
 t.test('a scenario with several sessions names the session on each transcript line', async (t) => {
@@ -56,5 +63,5 @@ t.test('summary: counts, duration, the scenarios that did not pass', async (t) =
   t.match(summary, '  FAIL  Relay is refused for strangers (repetition 2)  scenarios/smtp/basic.yaml:1  MP_ASSERT_STATUS');
   t.notMatch(summary, 'Greeting and QUIT', 'passes are not listed');
   t.notMatch(summary, 'CHUNKING', 'skips are not listed');
-  t.equal(renderSummary(sampleRun([passed]), { color: false }), '1 scenario: 1 passed, 0 failed, 0 errors, 0 skipped, 0 interrupted (12.3s)');
+  t.equal(renderSummary(sampleRun([passed]), { color: false }), '1 scenario: 1 passed, 0 failed, 0 errors, 0 skipped, 0 interrupted (12.3s)\n');
 });

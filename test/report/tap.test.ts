@@ -1,8 +1,10 @@
 import t from 'tap';
+import fc from 'fast-check';
 import { Parser, type FinalResults } from 'tap-parser';
 import { renderTap } from '../../src/report/tap.js';
+import { printable } from '../../src/report/text.js';
 import { matchGolden } from './fixtures/golden.js';
-import { hostile, passed, sampleRun } from './fixtures/results.js';
+import { assertionFailure, hostile, HOSTILE_SHOWN, passed, sampleRun } from './fixtures/results.js';
 
 /** Parses TAP with tap's own parser, as a consumer of the report would. */
 function parseTap(text: string): FinalResults {
@@ -54,8 +56,31 @@ t.test('hostile bytes keep the stream parseable and the diagnostics intact', asy
   const results = parseTap(text);
   t.same({ count: results.count, pass: results.pass, fail: results.fail }, { count: 2, pass: 1, fail: 1 }, 'the YAML block did not swallow the next test point');
   const diag = results.failures[0]!.diag;
-  t.equal(diag.actual, '250 nul\\x00 esc\\x1b[31mred\\x1b[0m csi\\x9b2J ]]> "q" \'a\' & <tag> # hash \\ back lone\ufffd nonchar\ufffd\ufffd\n250 second line');
+  t.equal(diag.actual, `250 ${HOSTILE_SHOWN}\n250 second line`);
   t.same(diag.transcript.slice(-3), ['S: 250 second line', 'S:   ...', 'S: ---'], 'a "  ..." from the server does not end the block');
+});
+
+t.test('multi-line values read back exactly, leading spaces, blank lines and YAML markers included', async (t) => {
+  for (const actual of [' 250 indented\r\n  more\r\n', '250 a\r\n\r\n  b: c\r\n- d\r\n...\r\n', '\r\nafter a blank line', '\r\n  indented after a blank line']) {
+    const failure = { ...assertionFailure.failure!, actual };
+    const results = parseTap(renderTap(sampleRun([{ ...assertionFailure, failure }])));
+    t.equal(results.failures[0]!.diag.actual, actual.replace(/\r\n/g, '\n').replace(/\n+$/, ''), JSON.stringify(actual));
+  }
+});
+
+t.test('any reply text reads back through tap-parser as the text shown', async (t) => {
+  const lines = fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom(' ', '  ...', '---', '- x', '# c', '\t')), { maxLength: 5 });
+  fc.assert(
+    fc.property(lines, fc.constantFrom('\n', '\r\n'), (parts, eol) => {
+      const actual = parts.join(eol);
+      const failure = { ...assertionFailure.failure!, actual };
+      const results = parseTap(renderTap(sampleRun([{ ...assertionFailure, failure }, passed])));
+      if (results.count !== 2 || results.pass !== 1) return false;
+      return results.failures[0]!.diag.actual === printable(actual).replace(/\n+$/, '');
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('300 random multi-line replies');
 });
 
 t.test('an interrupted run says so, and an empty one is a valid stream', async (t) => {
