@@ -115,8 +115,11 @@ function checkFields(step: YMap, kind: StepKind, protocol: Protocol | undefined,
 function buildKind(step: YMap, kind: StepKind, common: Common, protocol: Protocol | undefined, ctx: BuildContext): Step | undefined {
   switch (kind) {
     case 'send': {
-      const text = ctx.template(child(step, 'send'), true);
+      const sendNode = child(step, 'send');
+      const text = ctx.template(sendNode, true);
       if (text === undefined) return undefined;
+      // A block scalar (`send: |`) silently adds a line break; CRLF is the runner's to add.
+      if (/[\r\n]/.test(text)) ctx.issue(sendNode!.span, '`send` is one command line without line breaks; use `raw` for several lines');
       const multiline = child(step, 'multiline');
       return multiline?.kind === 'scalar' && typeof multiline.value === 'boolean'
         ? { ...common, kind, text, multiline: multiline.value }

@@ -161,7 +161,7 @@ class TreeBuilder {
         const name = this.text(event.anchorStart, event.anchorEnd);
         const target = this.anchors.get(name);
         if (target) return target;
-        const span = this.lines.span(event.anchorStart);
+        const span = this.lines.span(event.anchorStart - 1); // the `*`
         this.issue(span, `unknown YAML alias *${name}`);
         return { kind: 'scalar', span, value: null, text: '' };
       }
