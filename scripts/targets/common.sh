@@ -1,0 +1,44 @@
+# Shared settings of the real-server targets (sourced by start.sh and stop.sh; never run directly).
+# Everything the targets write outside Debian's own package paths lives in STATE_DIR, never in the repo.
+
+STATE_DIR="${MAILPROBE_TARGETS_DIR:-/var/lib/mailprobe-targets}"
+MAIL_DOMAIN="example.test"
+MAIL_ROOT="/var/mail/vhosts"
+VMAIL_USER="vmail"
+# name:password of each mailbox in MAIL_DOMAIN.
+MAIL_USERS=(alice:alicepw bob:bobpw carol:carolpw)
+
+POSTFIX_PID_FILE="/var/spool/postfix/pid/master.pid"
+POSTFIX_LOG="/var/log/postfix.log"
+DOVECOT_CONF="$STATE_DIR/dovecot.conf"
+DOVECOT_PID_FILE="/run/dovecot/master.pid"
+DOVECOT_LOG="/var/log/dovecot.log"
+SINK_PID_FILE="$STATE_DIR/smtp-sink.pid"
+SINK_LOG="$STATE_DIR/smtp-sink.log"
+
+# name port tls: tls is "plain" (greeting readable in clear) or "implicit" (TLS from the first byte).
+SERVICES=(
+  "smtp 2525 plain"
+  "submission 2587 plain"
+  "smtps 2465 implicit"
+  "smtp-sink 2526 plain"
+  "imap 2143 plain"
+  "imaps 2993 implicit"
+  "pop3 2110 plain"
+  "pop3s 2995 implicit"
+)
+
+log() { printf '[targets] %s\n' "$*" >&2; }
+
+# True when the PID in file $1 names a live process whose command name is $2 (guards against PID reuse).
+pid_file_alive() {
+  local pid_file=$1 expected_comm=$2 pid
+  [[ -s $pid_file ]] || return 1
+  pid=$(tr -dc '0-9' <"$pid_file")
+  [[ -n $pid ]] && [[ -r /proc/$pid/comm ]] && [[ $(cat "/proc/$pid/comm") == "$expected_comm" ]]
+}
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() {
+  timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
