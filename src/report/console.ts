@@ -128,7 +128,7 @@ export function renderSummary(run: RunResult, opts: ConsoleOptions): string {
     tint(sum.interrupted, c.yellow, `${sum.interrupted} interrupted`),
   ];
   const lines = [`${count(sum.total, 'scenario')}: ${counts.join(', ')} ${c.dim(`(${formatDuration(run.durationMs)})`)}`];
-  if (run.interrupted) lines.push(c.yellow('run interrupted (SIGINT): the scenarios still running were stopped'));
+  if (run.interrupted) lines.push(c.yellow('run interrupted (SIGINT): unfinished scenarios are marked interrupted'));
   const notPassed = run.scenarios.filter((s) => s.outcome === 'failed' || s.outcome === 'error' || s.outcome === 'interrupted');
   if (notPassed.length > 0) {
     lines.push(c.bold('not passed:'));

@@ -96,6 +96,6 @@ function testPoint(s: ScenarioResult, number: number): string {
 export function renderTap(run: RunResult): string {
   const lines = ['TAP version 14', `1..${run.scenarios.length}`];
   run.scenarios.forEach((s, i) => lines.push(testPoint(s, i + 1)));
-  if (run.interrupted) lines.push('# run interrupted (SIGINT): scenarios not started are not listed');
+  if (run.interrupted) lines.push('# run interrupted (SIGINT): unfinished scenarios are marked interrupted');
   return `${lines.join('\n')}\n`;
 }
