@@ -97,6 +97,7 @@ export class Connection {
     });
   }
 
+  /** Reads exactly `count` bytes (an IMAP literal, a POP3 body); the caller bounds `count` by its limit. */
   readExactly(count: number, options: ReadOptions): Promise<Buffer> {
     return this.read(options, () => (this.queue.length >= count ? this.consume(count) : undefined));
   }
@@ -125,15 +126,7 @@ export class Connection {
   write(data: Buffer, options: WriteOptions = {}): Promise<void> {
     const { signal, timeoutMs, waitingFor } = options;
     return new Promise<void>((resolve, reject) => {
-      const refusal = this.clientClosed
-        ? new MailprobeError(ErrorCode.CLOSED, withContext('connection closed by client', waitingFor))
-        : this.peerEnded
-          ? new MailprobeError(ErrorCode.CLOSED, withContext('connection closed by server', waitingFor))
-          : this.failure !== undefined
-            ? socketError(this.failure, 'session', this.peer, waitingFor)
-            : signal?.aborted
-              ? abortError(signal, waitingFor)
-              : undefined;
+      const refusal = this.endOfStream(waitingFor) ?? (signal?.aborted ? abortError(signal, waitingFor) : undefined);
       if (refusal) {
         reject(refusal);
         return;
