@@ -1,13 +1,13 @@
 /**
  * What step and scenario builders share while turning one file's YAML tree into typed values: where to
  * report issues, the variable scope, and small readers that take a node's value only when it has the
- * right type (the schema has already reported wrong types, so readers stay quiet). Imports node:path,
- * util/duration and scenario/{types,yaml-tree,variables,pattern,interpolate}.
+ * right type (the schema has already reported wrong types, so readers stay quiet). Imports util/duration
+ * and scenario/{types,yaml-tree,variables,pattern,interpolate}.
  */
 import { parseDuration } from '../util/duration.js';
 import { compilePattern, parsePattern } from './pattern.js';
 import { placeholders } from './interpolate.js';
-import { checkTemplate, type ReportAt, type Scope } from './variables.js';
+import { Scope, checkTemplate, type ReportAt } from './variables.js';
 import { spanWithin, type YNode, type YScalar } from './yaml-tree.js';
 import type { Pattern, SourceSpan } from './types.js';
 
@@ -20,13 +20,22 @@ export interface FileReference {
 
 export class BuildContext {
   readonly fileReferences: FileReference[] = [];
+  /** The names defined at the step being built: the vars, then what earlier steps captured or kept. */
+  scope: Scope;
 
   constructor(
     /** Absolute directory of the scenario file: relative `file:` paths start here. */
     readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
     private readonly addIssue: (span: SourceSpan, message: string) => void,
-    public scope: Scope,
-  ) {}
+  ) {
+    this.scope = new Scope(env, []);
+  }
+
+  /** Starts the scope of the steps with the scenario's vars. */
+  startScope(varNames: Iterable<string>): void {
+    this.scope = new Scope(this.env, varNames);
+  }
 
   issue(span: SourceSpan, message: string): void {
     this.addIssue(span, message);

@@ -10,7 +10,6 @@ import type { Scenario, TargetMap } from './types.js';
 import { BuildContext, type FileReference } from './build-context.js';
 import { buildScenario } from './scenario.js';
 import { FileContext, SuiteReader, findScenarioFiles, readYaml, type ScenarioFile } from './suites.js';
-import { Scope } from './variables.js';
 import type { YScalar } from './yaml-tree.js';
 import type { LoadIssue } from './issues.js';
 
@@ -63,7 +62,7 @@ async function loadFile(file: ScenarioFile, suites: SuiteReader, env: NodeJS.Pro
   const settings = await suites.settings(file.chain);
   const root = await readYaml(file.path, 'scenario', files);
   if (!root) return undefined;
-  const ctx = new BuildContext(dirname(file.path), (span, message) => files.issues.push({ span, message }), new Scope(env, []));
+  const ctx = new BuildContext(dirname(file.path), env, (span, message) => files.issues.push({ span, message }));
   const built = buildScenario(root, files.display(file.path), settings, env, ctx);
   await checkFiles(ctx.fileReferences, files);
   return built;

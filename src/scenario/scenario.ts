@@ -3,10 +3,10 @@
  * sessions, targets, timeouts, merged vars, tags and steps. Imports scenario modules only.
  */
 import { DEFAULT_SESSION, PROTOCOLS, type Protocol, type Scenario, type SessionSpec, type Step } from './types.js';
-import { child, entry, type YMap, type YNode, type YScalar } from './yaml-tree.js';
+import { child, type YMap, type YNode, type YScalar } from './yaml-tree.js';
 import type { BuildContext } from './build-context.js';
 import { buildStep, type Sessions } from './steps.js';
-import { Scope, checkVars, type VarDefinition } from './variables.js';
+import { checkVars, type Scope, type VarDefinition } from './variables.js';
 import { varDefinitions, type SuiteSettings } from './suites.js';
 import { looksLikeUrl, targetUrlProblem } from './targets.js';
 import { BUILTIN_VARIABLES } from './interpolate.js';
@@ -28,7 +28,7 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
 
   const vars = mergeVars(suite.vars, root);
   checkVars(vars, env, ctx.reportAt);
-  ctx.scope = new Scope(env, vars.map((v) => v.name));
+  ctx.startScope(vars.map((v) => v.name));
   for (const v of vars) {
     if (BUILTIN_VARIABLES.includes(v.name) || v.name === 'env') ctx.issue(v.node.span, `\`${v.name}\` is a builtin variable; choose another name`);
   }
