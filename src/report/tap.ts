@@ -74,7 +74,7 @@ function diagnostics(s: ScenarioResult): string {
     at: span && formatSpan(span),
     expected: failure?.expected,
     actual: failure?.actual,
-    duration_ms: s.durationMs,
+    duration_ms: Math.round(s.durationMs),
     transcript: tail.total > 0 ? tail.lines : undefined,
   });
 }
