@@ -3,7 +3,7 @@ import { connect } from '../../src/wire/connect.js';
 import { ErrorCode, LimitError, MailprobeError } from '../../src/util/errors.js';
 import { Limits } from '../../src/util/limits.js';
 import { startSmtpServer } from '../helpers/smtp-server.js';
-import { startRawServer, testTranscript } from './raw-server.js';
+import { startRawServer, testTranscript } from '../helpers/raw-server.js';
 
 const read = { timeoutMs: 2000 };
 

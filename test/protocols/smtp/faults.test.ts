@@ -4,7 +4,7 @@ import { smtpDriver } from '../../../src/protocols/smtp/driver.js';
 import type { ProtocolSession } from '../../../src/protocols/types.js';
 import { ErrorCode, LimitError, ProtocolError } from '../../../src/util/errors.js';
 import { Transcript } from '../../../src/wire/transcript.js';
-import { startRawServer, type RawServer } from '../../wire/raw-server.js';
+import { startRawServer, type RawServer } from '../../helpers/raw-server.js';
 
 const ctx = { timeoutMs: 300, signal: new AbortController().signal };
 
