@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# `npm run test:real`: runs the built-in SMTP suite against real servers on loopback (Postfix and smtp-sink,
+# started by scripts/targets/start.sh) with TLS verified against the targets' own CA, writes JUnit and JSON
+# reports under reports/, and judges the results against scripts/real-expected-failures.txt: it fails on
+# any failure not listed there and on any listed failure that no longer happens. Stops the targets at the
+# end only if it started them (set MAILPROBE_KEEP_TARGETS=1 to keep them running anyway).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=targets/common.sh
+source scripts/targets/common.sh
+
+EXPECTED_FAILURES=scripts/real-expected-failures.txt
+REPORT_DIR=reports
+
+targets_running() {
+  pid_file_alive "$POSTFIX_PID_FILE" master && pid_file_alive "$DOVECOT_PID_FILE" dovecot &&
+    pid_file_alive "$SINK_PID_FILE" smtp-sink
+}
+
+stop_targets_we_started() {
+  local status=$?
+  if [[ $we_started_targets == yes && ${MAILPROBE_KEEP_TARGETS:-0} != 1 ]]; then
+    bash scripts/targets/stop.sh || status=1
+  fi
+  exit "$status"
+}
+
+we_started_targets=no
+targets_running || we_started_targets=yes
+trap stop_targets_we_started EXIT
+# Always run start.sh: on running targets it only re-applies the configuration and waits for the ports.
+bash scripts/targets/start.sh
+
+npm run --silent build
+mkdir -p "$REPORT_DIR"
+
+# Runs the CLI with the given arguments; returns 0 when it ran (all passed or some failed), else its code.
+run_suite() {
+  local label=$1 code=0
+  shift
+  echo "== $label: mailprobe run $*"
+  if [[ ${MAILPROBE_REAL_INSECURE:-0} == 1 ]]; then
+    node dist/cli/main.js run "$@" --insecure || code=$?
+  else
+    # Trust the targets' CA (and only it) instead of turning verification off.
+    NODE_EXTRA_CA_CERTS="$STATE_DIR/ca.pem" node dist/cli/main.js run "$@" || code=$?
+  fi
+  # 0: all passed, 1: some failed (judged below against the expected failures); anything else is a breakage.
+  ((code <= 1)) || { echo "mailprobe exited with $code for $label" >&2; return "$code"; }
+}
+
+run_suite postfix scenarios/smtp \
+  --target smtp://127.0.0.1:2525 --target submission=smtp://127.0.0.1:2587 --target smtps=smtps://127.0.0.1:2465 \
+  --reporter console --reporter "junit=$REPORT_DIR/real-junit.xml" --reporter "json=$REPORT_DIR/real.json"
+
+# smtp-sink implements only the core of SMTP (no SIZE, STARTTLS or AUTH): it runs the scenarios tagged core.
+run_suite smtp-sink scenarios/smtp --tag core --target smtp://127.0.0.1:2526 \
+  --reporter console --reporter "junit=$REPORT_DIR/real-sink-junit.xml" --reporter "json=$REPORT_DIR/real-sink.json"
+
+node scripts/real-verdict.mjs "$EXPECTED_FAILURES" postfix="$REPORT_DIR/real.json" smtp-sink="$REPORT_DIR/real-sink.json"
