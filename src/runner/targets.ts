@@ -5,23 +5,7 @@
 import type { Protocol, SessionSpec, TargetMap } from '../scenario/types.js';
 import type { Endpoint } from '../wire/types.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
-
-interface SchemeInfo {
-  protocol: Protocol;
-  tls: Endpoint['tls'];
-  port: number;
-}
-
-/** Default ports: RFC 5321 §4.5.4.1 / RFC 8314 §3.3 (smtp 25, smtps 465), RFC 1939 / 8314 (110, 995),
- *  RFC 9051 / 8314 (143, 993). */
-const SCHEMES: Record<string, SchemeInfo> = {
-  smtp: { protocol: 'smtp', tls: 'none', port: 25 },
-  smtps: { protocol: 'smtp', tls: 'implicit', port: 465 },
-  pop3: { protocol: 'pop3', tls: 'none', port: 110 },
-  pop3s: { protocol: 'pop3', tls: 'implicit', port: 995 },
-  imap: { protocol: 'imap', tls: 'none', port: 143 },
-  imaps: { protocol: 'imap', tls: 'implicit', port: 993 },
-};
+import { SCHEMES, looksLikeUrl, targetUrlProblem } from '../scenario/targets.js';
 
 export interface Target {
   protocol: Protocol;
@@ -34,35 +18,21 @@ function configError(message: string): MailprobeError {
 
 /** Parses a target URL; `insecure` (from --insecure) turns verification off unless the URL says tls=verify. */
 export function parseTargetUrl(text: string, insecure = false): Target {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw configError(`invalid target URL "${text}" (expected e.g. smtp://127.0.0.1:2525)`);
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  const info = SCHEMES[scheme];
-  if (!info) {
-    throw configError(`unsupported scheme "${scheme}:" in target "${text}" (use ${Object.keys(SCHEMES).join(', ')})`);
-  }
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (!host) throw configError(`target "${text}" has no host`);
-  const port = url.port ? Number(url.port) : info.port;
+  const problem = targetUrlProblem(text);
+  if (problem !== undefined) throw configError(`target ${problem}`);
+  const url = new URL(text);
+  const scheme = SCHEMES[url.protocol.slice(0, -1)]!;
   const tlsMode = url.searchParams.get('tls');
-  if (tlsMode !== null && tlsMode !== 'verify' && tlsMode !== 'insecure') {
-    throw configError(`target "${text}": tls= must be verify or insecure`);
-  }
-  const servername = url.searchParams.get('servername') ?? undefined;
-  const display = `${scheme}://${url.host}${url.search}`;
+  const servername = url.searchParams.get('servername');
   return {
-    protocol: info.protocol,
+    protocol: scheme.protocol,
     endpoint: {
-      host,
-      port,
-      tls: info.tls,
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port ? Number(url.port) : scheme.defaultPort,
+      tls: scheme.tls,
       verify: tlsMode === null ? !insecure : tlsMode === 'verify',
       ...(servername ? { servername } : {}),
-      url: display,
+      url: `${url.protocol}//${url.host}${url.search}`,
     },
   };
 }
@@ -91,7 +61,7 @@ export function resolveSessionTarget(spec: SessionSpec, ctx: TargetContext): Tar
   const ref = spec.target;
   let target: Target;
   if (ref !== undefined) {
-    if (ref.includes('://')) target = parseTargetUrl(ref, ctx.insecure);
+    if (looksLikeUrl(ref)) target = parseTargetUrl(ref, ctx.insecure);
     else {
       const url = ctx.named[ref];
       if (url === undefined) {

@@ -7,13 +7,22 @@ import type { Protocol } from './types.js';
 import { didYouMean } from './issues.js';
 import { PROTOCOL_NAMES, WITH_ARTICLE } from './step-table.js';
 
-const SCHEME_PROTOCOLS: Readonly<Record<string, Protocol>> = {
-  smtp: 'smtp',
-  smtps: 'smtp',
-  pop3: 'pop3',
-  pop3s: 'pop3',
-  imap: 'imap',
-  imaps: 'imap',
+export interface SchemeInfo {
+  protocol: Protocol;
+  /** 'implicit': TLS from the first byte. */
+  tls: 'none' | 'implicit';
+  defaultPort: number;
+}
+
+/** Default ports: RFC 5321 §4.5.4.1 and RFC 8314 §3.3 (smtp 25, smtps 465), RFC 1939 and RFC 8314 (110,
+ *  995), RFC 9051 and RFC 8314 (143, 993). */
+export const SCHEMES: Readonly<Record<string, SchemeInfo>> = {
+  smtp: { protocol: 'smtp', tls: 'none', defaultPort: 25 },
+  smtps: { protocol: 'smtp', tls: 'implicit', defaultPort: 465 },
+  pop3: { protocol: 'pop3', tls: 'none', defaultPort: 110 },
+  pop3s: { protocol: 'pop3', tls: 'implicit', defaultPort: 995 },
+  imap: { protocol: 'imap', tls: 'none', defaultPort: 143 },
+  imaps: { protocol: 'imap', tls: 'implicit', defaultPort: 993 },
 };
 const QUERY_KEYS = ['tls', 'servername'];
 const TLS_MODES = ['verify', 'insecure'];
@@ -32,9 +41,9 @@ export function targetUrlProblem(value: string, protocol?: Protocol): string | u
     return `\`${value}\` is not a valid URL`;
   }
   const scheme = url.protocol.slice(0, -1);
-  const schemeProtocol = SCHEME_PROTOCOLS[scheme];
+  const schemeProtocol = SCHEMES[scheme]?.protocol;
   if (!schemeProtocol) {
-    const known = Object.keys(SCHEME_PROTOCOLS);
+    const known = Object.keys(SCHEMES);
     return `unknown URL scheme \`${scheme}:\`${didYouMean(scheme, known)}: use ${known.join(', ')}`;
   }
   if (!url.hostname) return `\`${value}\` names no host`;
