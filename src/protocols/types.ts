@@ -58,12 +58,8 @@ export interface SessionOptions {
 
 export interface ProtocolDriver {
   protocol: Protocol;
-  /** Default ports: plain (also STARTTLS) and implicit TLS. */
-  ports: { plain: number; tls: number };
   /** The expectation a step of this kind gets when it gives none (e.g. SMTP auth → ["235"]). */
   defaultStatus(kind: ActionKind): string[] | undefined;
-  /** True when `expected` is a status this protocol can produce ("250", "2xx", "+OK", "OK" …). */
-  isValidStatus(expected: string): boolean;
   /** Does the reply's status satisfy one expected status? */
   statusMatches(actual: string, expected: string): boolean;
   /** Connects (TCP, or TLS for implicit-TLS endpoints). Does not read the greeting: a step does. */

@@ -4,7 +4,7 @@
  */
 import type { ActionKind, ProtocolDriver, ProtocolSession, SessionOptions } from '../types.js';
 import { connect } from '../../wire/connect.js';
-import { REPLY_CLASS, REPLY_CODE, ReplyCode } from './codes.js';
+import { REPLY_CLASS, ReplyCode } from './codes.js';
 import { SmtpSession } from './session.js';
 
 /** The reply a step of each kind must get when the scenario names none. */
@@ -16,15 +16,8 @@ const DEFAULT_STATUS: Partial<Record<ActionKind, string[]>> = {
 
 export const smtpDriver: ProtocolDriver = {
   protocol: 'smtp',
-  // RFC 5321 §4.5.4.2 port 25 (STARTTLS on it, RFC 3207); RFC 8314 §3.3 port 465 for implicit TLS.
-  ports: { plain: 25, tls: 465 },
-
   defaultStatus(kind: ActionKind): string[] | undefined {
     return DEFAULT_STATUS[kind];
-  },
-
-  isValidStatus(expected: string): boolean {
-    return REPLY_CODE.test(expected) || REPLY_CLASS.test(expected);
   },
 
   /** "250" matches "250"; a class "2xx" matches every code of that class (RFC 5321 §4.2.1). */
