@@ -111,8 +111,8 @@ export function renderFailureDetail(s: ScenarioResult, opts: ConsoleOptions): st
   return lines.map((line) => `${line}\n`).join('');
 }
 
-function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Counts by outcome, the run's duration, and the scenarios that failed, erred or were interrupted. Ends with a newline. */
