@@ -286,7 +286,8 @@ export class Connection {
   private readonly onEnd = (): void => {
     this.peerEnded = true;
     this.pendingStep?.();
-    this.transcript.record('i', 'connection closed by server');
+    // After our own close the peer's FIN is only its half of the shutdown, not news.
+    if (!this.clientClosed) this.transcript.record('i', 'connection closed by server');
   };
 
   private readonly onError = (err: Error): void => {
