@@ -104,8 +104,7 @@ async function run(argv: RunArgs): Promise<number> {
       events: live
         ? {
             scenarioEnd: (s) => {
-              process.stdout.write(`${renderScenarioLine(s, consoleOptions)}\n`);
-              if (s.outcome === 'failed' || s.outcome === 'error') process.stdout.write(renderFailureDetail(s, consoleOptions));
+              process.stdout.write(`${renderScenarioLine(s, consoleOptions)}\n${renderFailureDetail(s, consoleOptions)}`);
             },
           }
         : {},
@@ -115,7 +114,7 @@ async function run(argv: RunArgs): Promise<number> {
   }
   const written = await writeReports(options.reporters, result, process.cwd());
   if (live) {
-    process.stdout.write(renderSummary(result, consoleOptions));
+    process.stdout.write(`\n${renderSummary(result, consoleOptions)}`);
     for (const file of written) process.stdout.write(`report: ${file}\n`);
   }
   return exitCodeOf(result);
