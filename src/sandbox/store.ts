@@ -1,0 +1,208 @@
+/**
+ * The sandbox's in-memory mail store, shared by its SMTP, POP3 and IMAP servers: users → mailboxes (folders
+ * with "/" as the hierarchy delimiter) → messages kept as the exact bytes delivered, each with a UID, flags
+ * and an internal date (the IMAP model, RFC 9051 §2.3, of which POP3 needs a subset). Every change is
+ * emitted as a 'change' event, so that an IMAP IDLE can push it (RFC 2177).
+ * Imports node:events, util/errors and sandbox/limits only; never a socket.
+ */
+import { EventEmitter } from 'node:events';
+import { LimitError } from '../util/errors.js';
+import { SandboxLimits } from './limits.js';
+
+/** RFC 9051 §5.1: INBOX is case-insensitive and always exists. */
+export const INBOX = 'INBOX';
+/** RFC 9051 §5.1.1: the hierarchy delimiter of mailbox names. */
+export const HIERARCHY_DELIMITER = '/';
+
+export interface StoredMessage {
+  /** RFC 9051 §2.3.1.1: strictly ascending within a mailbox, never reused. */
+  readonly uid: number;
+  /** The message exactly as delivered (trace headers included). */
+  readonly bytes: Buffer;
+  /** RFC 9051 §2.3.2 system flags ("\Seen" …) and keywords; replaced, never mutated, by setFlags. */
+  readonly flags: ReadonlySet<string>;
+  /** RFC 9051 §2.3.3: when the message arrived. */
+  readonly internalDate: Date;
+}
+
+export interface Mailbox {
+  readonly name: string;
+  /** RFC 9051 §2.3.1.1: UIDs are valid as long as this stays the same. */
+  readonly uidValidity: number;
+  /** The UID the next message will get. */
+  readonly uidNext: number;
+  /** In UID order; a message's sequence number is its index + 1. */
+  readonly messages: readonly StoredMessage[];
+}
+
+export type StoreChange =
+  | { type: 'append'; user: string; mailbox: string; message: StoredMessage }
+  | { type: 'flags'; user: string; mailbox: string; message: StoredMessage }
+  | { type: 'expunge'; user: string; mailbox: string; uids: number[] }
+  | { type: 'create'; user: string; mailbox: string };
+
+interface StoreEvents {
+  change: [StoreChange];
+}
+
+export interface AppendOptions {
+  flags?: Iterable<string>;
+  internalDate?: Date;
+}
+
+interface MailboxState {
+  name: string;
+  uidValidity: number;
+  uidNext: number;
+  messages: StoredMessage[];
+}
+
+interface UserState {
+  mailboxes: Map<string, MailboxState>;
+  bytes: number;
+}
+
+/** "inbox" → "INBOX"; every other name is kept as written (RFC 9051 §5.1: only INBOX folds case). */
+export function normalizeMailboxName(name: string): string {
+  return name.toUpperCase() === INBOX ? INBOX : name;
+}
+
+function isValidMailboxName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    !name.startsWith(HIERARCHY_DELIMITER) &&
+    !name.endsWith(HIERARCHY_DELIMITER) &&
+    !name.includes(HIERARCHY_DELIMITER + HIERARCHY_DELIMITER) &&
+    !/[\x00-\x1f\x7f]/.test(name)
+  );
+}
+
+export class MailStore extends EventEmitter<StoreEvents> {
+  private readonly users = new Map<string, UserState>();
+  /** UIDVALIDITY values must differ between mailboxes that ever had the same name; time + counter does. */
+  private nextUidValidity = Math.floor(Date.now() / 1000);
+
+  private readonly userBytes: number;
+
+  /**
+   * `users`: the login names (lower case) that have mailboxes; each starts with an empty INBOX.
+   * `userBytes`: the storage limit per user (default SandboxLimits.userBytes).
+   */
+  constructor(users: Iterable<string>, options: { userBytes?: number } = {}) {
+    super();
+    this.userBytes = options.userBytes ?? SandboxLimits.userBytes;
+    for (const user of users) {
+      const state: UserState = { mailboxes: new Map(), bytes: 0 };
+      this.users.set(user, state);
+      this.addMailbox(state, INBOX);
+    }
+  }
+
+  hasUser(user: string): boolean {
+    return this.users.has(user);
+  }
+
+  /** Final delivery (RFC 5321 §4.4): the exact bytes into the user's INBOX. */
+  deliver(user: string, bytes: Buffer): StoredMessage {
+    return this.append(user, INBOX, bytes);
+  }
+
+  /**
+   * Adds a message to a mailbox (delivery, IMAP APPEND, COPY). The bytes are copied, so the caller may
+   * reuse its buffer. Throws a LimitError past the user's storage limit.
+   */
+  append(user: string, mailbox: string, bytes: Buffer, options: AppendOptions = {}): StoredMessage {
+    const state = this.userState(user);
+    const box = this.mailboxState(state, user, mailbox);
+    const total = state.bytes + bytes.length;
+    if (total > this.userBytes) {
+      throw new LimitError('userBytes', this.userBytes, total, `mailbox storage of ${user} full (${total} > ${this.userBytes} bytes)`);
+    }
+    const message: StoredMessage = {
+      uid: box.uidNext++,
+      bytes: Buffer.from(bytes),
+      flags: new Set(options.flags ?? []),
+      internalDate: options.internalDate ?? new Date(),
+    };
+    box.messages.push(message);
+    state.bytes = total;
+    this.emit('change', { type: 'append', user, mailbox: box.name, message });
+    return message;
+  }
+
+  /** The mailbox, or undefined if the user or the mailbox does not exist. */
+  mailbox(user: string, name: string): Mailbox | undefined {
+    return this.users.get(user)?.mailboxes.get(normalizeMailboxName(name));
+  }
+
+  /** The user's mailbox names, INBOX first, then in creation order. */
+  mailboxNames(user: string): string[] {
+    return [...this.userState(user).mailboxes.keys()];
+  }
+
+  /**
+   * RFC 9051 §6.3.4 CREATE: makes the mailbox and any missing superiors ("a/b/c" makes "a" and "a/b").
+   * Throws if it exists already or the name is not valid.
+   */
+  createMailbox(user: string, name: string): Mailbox {
+    const state = this.userState(user);
+    const normalized = normalizeMailboxName(name);
+    if (!isValidMailboxName(normalized)) throw new Error(`invalid mailbox name "${name}"`);
+    if (state.mailboxes.has(normalized)) throw new Error(`mailbox "${normalized}" already exists`);
+    const parts = normalized.split(HIERARCHY_DELIMITER);
+    for (let depth = 1; depth < parts.length; depth++) {
+      const superior = parts.slice(0, depth).join(HIERARCHY_DELIMITER);
+      if (!state.mailboxes.has(superior)) this.createIn(state, user, superior);
+    }
+    return this.createIn(state, user, normalized);
+  }
+
+  /** Replaces a message's flags (RFC 9051 §6.4.6 STORE does the set arithmetic before calling this). */
+  setFlags(user: string, mailbox: string, uid: number, flags: Iterable<string>): StoredMessage {
+    const box = this.mailboxState(this.userState(user), user, mailbox);
+    const index = box.messages.findIndex((m) => m.uid === uid);
+    if (index < 0) throw new Error(`no message with UID ${uid} in "${box.name}"`);
+    const message: StoredMessage = { ...box.messages[index]!, flags: new Set(flags) };
+    box.messages[index] = message;
+    this.emit('change', { type: 'flags', user, mailbox: box.name, message });
+    return message;
+  }
+
+  /** Removes the messages with these UIDs (RFC 9051 §6.4.3 EXPUNGE); returns the UIDs it removed. */
+  expunge(user: string, mailbox: string, uids: Iterable<number>): number[] {
+    const state = this.userState(user);
+    const box = this.mailboxState(state, user, mailbox);
+    const wanted = new Set(uids);
+    const removed = box.messages.filter((m) => wanted.has(m.uid));
+    if (removed.length === 0) return [];
+    box.messages = box.messages.filter((m) => !wanted.has(m.uid));
+    state.bytes -= removed.reduce((sum, m) => sum + m.bytes.length, 0);
+    const removedUids = removed.map((m) => m.uid);
+    this.emit('change', { type: 'expunge', user, mailbox: box.name, uids: removedUids });
+    return removedUids;
+  }
+
+  private createIn(state: UserState, user: string, name: string): Mailbox {
+    const box = this.addMailbox(state, name);
+    this.emit('change', { type: 'create', user, mailbox: name });
+    return box;
+  }
+
+  private addMailbox(state: UserState, name: string): MailboxState {
+    const box: MailboxState = { name, uidValidity: this.nextUidValidity++, uidNext: 1, messages: [] };
+    state.mailboxes.set(name, box);
+    return box;
+  }
+
+  private userState(user: string): UserState {
+    const state = this.users.get(user);
+    if (!state) throw new Error(`no sandbox user "${user}"`);
+    return state;
+  }
+
+  private mailboxState(state: UserState, user: string, name: string): MailboxState {
+    const box = state.mailboxes.get(normalizeMailboxName(name));
+    if (!box) throw new Error(`${user} has no mailbox "${name}"`);
+    return box;
+  }
+}

@@ -1,0 +1,54 @@
+import net from 'node:net';
+import t from 'tap';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { INBOX } from '../../src/sandbox/store.js';
+import { greeted, portOf } from './client.js';
+
+/** A port that was free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+t.test('starts in well under a second with smtp, submission and smtps URLs and its CA', async (t) => {
+  const started = performance.now();
+  const sandbox = await startSandbox();
+  t.teardown(() => sandbox.close());
+  t.ok(performance.now() - started < 1000, `started in ${Math.round(performance.now() - started)} ms`);
+  t.same(Object.keys(sandbox.targets).sort(), ['smtp', 'smtps', 'submission']);
+  t.match(sandbox.targets.smtp, /^smtp:\/\/127\.0\.0\.1:\d+$/);
+  t.match(sandbox.targets.submission, /^smtp:\/\/127\.0\.0\.1:\d+$/);
+  t.match(sandbox.targets.smtps, /^smtps:\/\/127\.0\.0\.1:\d+$/);
+  t.equal(new Set(Object.values(sandbox.targets).map(portOf)).size, 3, 'three ports');
+  t.match(sandbox.ca, /^-----BEGIN CERTIFICATE-----\r?\n/);
+  t.same(sandbox.users.map((u) => u.name), ['alice', 'bob', 'carol']);
+  t.equal(sandbox.domain, 'example.test');
+  t.ok(sandbox.store.mailbox('alice', INBOX));
+});
+
+t.test('given ports, users and domain are used', async (t) => {
+  const port = await freePort();
+  const sandbox = await startSandbox({ ports: { submission: port }, users: [{ name: 'dave', password: 'davepw' }], domain: 'corp.test' });
+  t.teardown(() => sandbox.close());
+  t.equal(sandbox.targets.submission, `smtp://127.0.0.1:${port}`);
+  const client = await greeted(t, sandbox.targets.smtp);
+  await client.expect('MAIL FROM:<x@corp.test>', '250');
+  await client.expect('RCPT TO:<dave@corp.test>', '250');
+  await client.expect('RCPT TO:<alice@corp.test>', '550');
+  await client.expect('RCPT TO:<alice@example.test>', '554', /Relay access denied/);
+});
+
+t.test('a port in use: start rejects and leaves nothing listening', async (t) => {
+  const blocker = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => blocker.once('listening', resolve));
+  t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const before = process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+  await t.rejects(startSandbox({ ports: { smtps: (blocker.address() as net.AddressInfo).port } }), { code: 'EADDRINUSE' });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length, before, 'the other listeners were closed');
+});
+
