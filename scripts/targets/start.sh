@@ -15,6 +15,9 @@ PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d swaks openssl
   # swaks only recommends these, and we install without recommends: TLS and AUTH for swaks.
   libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl)
 POLICY_RC_D=/usr/sbin/policy-rc.d
+policy_rc_d_is_ours=no
+# Also on failure: a policy-rc.d left behind would silently stop every later package from starting.
+trap remove_our_policy_rc_d EXIT
 started_at=$EPOCHREALTIME
 
 [[ $EUID -eq 0 ]] || { log "must run as root"; exit 1; }
@@ -32,17 +35,22 @@ postfix postfix/mailname string mail.example.test
 DEBCONF
   # Package scripts must not start daemons with their default configuration (ports 25/143 on every
   # interface); invoke-rc.d honours policy-rc.d exit code 101 = "action forbidden".
-  local made_policy=no
   if [[ ! -e $POLICY_RC_D ]]; then
     printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC_D"
     chmod 755 "$POLICY_RC_D"
-    made_policy=yes
-    trap '[[ $made_policy == yes ]] && rm -f "$POLICY_RC_D"' EXIT
+    policy_rc_d_is_ours=yes
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null
-  if [[ $made_policy == yes ]]; then rm -f "$POLICY_RC_D"; made_policy=no; fi
+  remove_our_policy_rc_d
+}
+
+remove_our_policy_rc_d() {
+  if [[ $policy_rc_d_is_ours == yes ]]; then
+    rm -f "$POLICY_RC_D"
+    policy_rc_d_is_ours=no
+  fi
 }
 
 # A self-signed CA and a server certificate it signs, valid for localhost and 127.0.0.1. Regenerated only
