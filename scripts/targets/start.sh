@@ -252,10 +252,11 @@ wait_until_ready() {
   local deadline=$((SECONDS + READY_TIMEOUT_SECONDS)) service name port tls greeting failed=0
   for service in "${SERVICES[@]}"; do
     read -r name port tls <<<"$service"
-    greeting=""
-    until [[ -n $greeting ]] || ((SECONDS >= deadline)); do
+    # At least one try per service, even once the shared deadline has passed.
+    while :; do
       greeting=$(greeting_of "$port" "$tls" || true)
-      [[ -n $greeting ]] || sleep 0.2
+      if [[ -n $greeting ]] || ((SECONDS >= deadline)); then break; fi
+      sleep 0.2
     done
     if [[ -n $greeting ]]; then
       printf '%-11s 127.0.0.1:%-5s %-8s %s\n' "$name" "$port" "$tls" "$greeting"
@@ -267,7 +268,7 @@ wait_until_ready() {
   if ((failed)); then
     local file
     for file in "$POSTFIX_LOG" "$DOVECOT_LOG" "$SINK_LOG"; do
-      [[ -f $file ]] && { log "--- tail of $file"; tail -n 20 "$file" >&2; }
+      [[ -f $file ]] && { log "--- tail of $file"; tail -n 12 "$file" >&2; }
     done
     return 1
   fi
