@@ -2,10 +2,13 @@
  * `mailprobe run [paths..]`: load every scenario (nothing is sent unless all files are valid), run them
  * against the targets, print one line per scenario, write the file reports, and exit with the outcome.
  */
+import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { loadScenarios } from '../scenario/load.js';
 import { runScenarios, selectScenarios } from '../runner/run.js';
-import { parseTargetArgs } from '../runner/targets.js';
+import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
+import type { TargetMap } from '../scenario/types.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { driverFor } from '../protocols/registry.js';
 import { parseReporterSpec, writeReports, type ReporterSpec } from '../report/index.js';
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
@@ -26,6 +29,7 @@ interface RunArgs {
   bail: boolean;
   timeout?: string;
   insecure: boolean;
+  ca?: string;
   reporter: string[];
 }
 
@@ -69,24 +73,49 @@ function exitCodeOf(run: RunResult): number {
   return run.summary.failed + run.summary.errors + run.summary.interrupted > 0 ? ExitCode.FAILED : ExitCode.OK;
 }
 
+async function readCa(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw usage(`--ca: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The targets of the run: those given, or — with none given anywhere — the embedded sandbox's services,
+ * started here and trusted through its own certificate.
+ */
+async function targetsOf(argv: RunArgs, fromFiles: TargetMap): Promise<{ targets: TargetContext; sandbox?: Sandbox }> {
+  const given = parseTargetArgs(argv.target);
+  const named = { ...fromFiles, ...given.named };
+  const ca = await readCa(argv.ca);
+  if (given.defaultUrl !== undefined || Object.keys(named).length > 0) {
+    const tls = { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) };
+    return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls } };
+  }
+  const sandbox = await startSandbox();
+  return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
+}
+
 async function run(argv: RunArgs): Promise<number> {
   const options = parseOptions(argv);
-  const targetArgs = parseTargetArgs(argv.target);
   const paths = argv.paths.length > 0 ? argv.paths : [BUILTIN_SCENARIOS];
   const loaded = await loadScenarios(paths, { cwd: process.cwd(), env: process.env });
   if (loaded.issues.length > 0) {
     printIssues(loaded.issues);
     return ExitCode.USAGE;
   }
-  const named = { ...loaded.targets, ...targetArgs.named };
-  if (targetArgs.defaultUrl === undefined && Object.keys(named).length === 0) {
-    throw usage('no target: give --target URL (e.g. --target smtp://127.0.0.1:2525) or NAME=URL');
-  }
   const scenarios = selectScenarios(loaded.scenarios, argv.tag, options.grep);
   if (scenarios.length === 0) throw usage('no scenario matches the given paths, --tag and --grep');
 
   const live = options.reporters.some((r) => r.name === 'console');
   const consoleOptions: ConsoleOptions = { color: useColor(process.stdout) };
+  const { targets, sandbox } = await targetsOf(argv, loaded.targets);
+  if (sandbox && live) {
+    const services = Object.entries(sandbox.targets).map(([name, url]) => `${name}=${url}`).join(' ');
+    process.stdout.write(`no --target given: running against the embedded sandbox (${services})\n\n`);
+  }
   const controller = new AbortController();
   const stopListening = interruptOnSigint(controller);
   let result: RunResult;
@@ -96,7 +125,7 @@ async function run(argv: RunArgs): Promise<number> {
       repeat: argv.repeat,
       bail: argv.bail,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      targets: { ...(targetArgs.defaultUrl === undefined ? {} : { defaultUrl: targetArgs.defaultUrl }), named, insecure: argv.insecure },
+      targets,
       signal: controller.signal,
       env: process.env,
       driverFor,
@@ -111,6 +140,7 @@ async function run(argv: RunArgs): Promise<number> {
     });
   } finally {
     stopListening();
+    await sandbox?.close();
   }
   const written = await writeReports(options.reporters, result, process.cwd());
   if (live) {
@@ -134,6 +164,7 @@ export const runCommand = {
       .option('bail', { type: 'boolean', default: false, describe: 'Stop starting scenarios after the first failure' })
       .option('timeout', { type: 'string', describe: "Reply timeout for every step (e.g. 5s), overriding the files' own" })
       .option('insecure', { type: 'boolean', default: false, describe: 'Do not verify TLS certificates' })
+      .option('ca', { type: 'string', describe: "Trust the CA certificates in this PEM file instead of the system's" })
       .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | tap[=FILE]; repeatable (default: console)' }),
   handler: async (argv: ArgumentsCamelCase<RunArgs>): Promise<void> => {
     try {

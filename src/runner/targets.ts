@@ -16,8 +16,15 @@ function configError(message: string): MailprobeError {
   return new MailprobeError(ErrorCode.CONFIG, message);
 }
 
-/** Parses a target URL; `insecure` (from --insecure) turns verification off unless the URL says tls=verify. */
-export function parseTargetUrl(text: string, insecure = false): Target {
+/** How certificates are checked unless a URL says otherwise (--insecure, --ca). */
+export interface TlsPolicy {
+  insecure?: boolean;
+  /** Trusted CA certificates (PEM), e.g. a private CA's or the sandbox's. */
+  ca?: string;
+}
+
+/** Parses a target URL; `insecure` turns verification off unless the URL says tls=verify. */
+export function parseTargetUrl(text: string, policy: TlsPolicy = {}): Target {
   const problem = targetUrlProblem(text);
   if (problem !== undefined) throw configError(`target ${problem}`);
   const url = new URL(text);
@@ -30,8 +37,9 @@ export function parseTargetUrl(text: string, insecure = false): Target {
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port ? Number(url.port) : scheme.defaultPort,
       tls: scheme.tls,
-      verify: tlsMode === null ? !insecure : tlsMode === 'verify',
+      verify: tlsMode === null ? !policy.insecure : tlsMode === 'verify',
       ...(servername ? { servername } : {}),
+      ...(policy.ca === undefined ? {} : { ca: policy.ca }),
       url: `${url.protocol}//${url.host}${url.search}`,
     },
   };
@@ -42,7 +50,7 @@ export interface TargetContext {
   defaultUrl?: string;
   /** Named targets: --target NAME=URL, suite.yaml, targets.yaml. */
   named: TargetMap;
-  insecure: boolean;
+  tls: TlsPolicy;
 }
 
 /** A session's target could not be found: the scenario is skipped with this reason, not failed. */
@@ -61,19 +69,19 @@ export function resolveSessionTarget(spec: SessionSpec, ctx: TargetContext): Tar
   const ref = spec.target;
   let target: Target;
   if (ref !== undefined) {
-    if (looksLikeUrl(ref)) target = parseTargetUrl(ref, ctx.insecure);
+    if (looksLikeUrl(ref)) target = parseTargetUrl(ref, ctx.tls);
     else {
       const url = ctx.named[ref];
       if (url === undefined) {
         throw new MissingTargetError(`needs target "${ref}" (give --target ${ref}=URL or a targets.yaml entry)`);
       }
-      target = parseTargetUrl(url, ctx.insecure);
+      target = parseTargetUrl(url, ctx.tls);
     }
   } else {
-    const fallback = ctx.defaultUrl !== undefined ? parseTargetUrl(ctx.defaultUrl, ctx.insecure) : undefined;
+    const fallback = ctx.defaultUrl !== undefined ? parseTargetUrl(ctx.defaultUrl, ctx.tls) : undefined;
     const named = ctx.named[spec.protocol];
     if (fallback?.protocol === spec.protocol) target = fallback;
-    else if (named !== undefined) target = parseTargetUrl(named, ctx.insecure);
+    else if (named !== undefined) target = parseTargetUrl(named, ctx.tls);
     else {
       throw new MissingTargetError(
         `needs a ${spec.protocol} target (give --target ${spec.protocol}://HOST:PORT or --target ${spec.protocol}=URL)`,

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { Connection, serverNameOf } from './connection.js';
+import { Connection, tlsClientOptions } from './connection.js';
 import { waitUntilReady } from './socket-wait.js';
 import type { Endpoint, TranscriptSink } from './types.js';
 
@@ -20,7 +20,7 @@ export async function connect(endpoint: Endpoint, options: ConnectOptions): Prom
   const { host, port } = endpoint;
   const wait = { timeoutMs: options.connectTimeoutMs, signal: options.signal };
   if (endpoint.tls === 'implicit') {
-    const socket = tls.connect({ host, port, servername: serverNameOf(endpoint), rejectUnauthorized: endpoint.verify });
+    const socket = tls.connect({ ...tlsClientOptions(endpoint), port });
     const connection = new Connection(socket, endpoint, options.transcript);
     await waitUntilReady(socket, 'secureConnect', 'connect', connection.peer, wait);
     socket.setNoDelay(true);

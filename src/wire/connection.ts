@@ -52,6 +52,16 @@ export function serverNameOf(endpoint: Endpoint): string | undefined {
   return net.isIP(name) === 0 ? name : undefined;
 }
 
+/** The TLS client settings of an endpoint, the same for implicit TLS and for a STARTTLS upgrade. */
+export function tlsClientOptions(endpoint: Endpoint): tls.ConnectionOptions {
+  return {
+    host: endpoint.host,
+    servername: serverNameOf(endpoint),
+    rejectUnauthorized: endpoint.verify,
+    ...(endpoint.ca === undefined ? {} : { ca: endpoint.ca }),
+  };
+}
+
 function stripLineEnding(line: Buffer): Buffer {
   const end = line.length >= 2 && line[line.length - 2] === 0x0d ? line.length - 2 : line.length - 1;
   return line.subarray(0, end);
@@ -167,7 +177,7 @@ export class Connection {
     this.detach(plain);
     // Errors now surface on the TLS socket; this keeps a late one on the plain socket from going unhandled.
     plain.on('error', () => undefined);
-    const secure = tls.connect({ socket: plain, host: this.endpoint.host, servername: serverNameOf(this.endpoint), rejectUnauthorized: this.endpoint.verify });
+    const secure = tls.connect({ socket: plain, ...tlsClientOptions(this.endpoint) });
     this.socket = secure;
     this.attach(secure);
     await waitUntilReady(secure, 'secureConnect', 'handshake', this.peer, options);

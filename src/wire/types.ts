@@ -13,6 +13,8 @@ export interface Endpoint {
   verify: boolean;
   /** SNI and the name checked in the certificate; default: host when it is a name. */
   servername?: string;
+  /** Trusted CA certificates (PEM) instead of the system's: a private CA, the sandbox's own. */
+  ca?: string;
   /** The URL as given, without userinfo: for reports. */
   url: string;
 }

@@ -10,9 +10,10 @@ t.test('parseTargetUrl: schemes, default ports, TLS policy', async (t) => {
   t.equal(parseTargetUrl('imaps://h').endpoint.port, 993);
   t.equal(parseTargetUrl('imap://h').protocol, 'imap');
   t.equal(parseTargetUrl('smtp://[::1]:25').endpoint.host, '::1');
-  t.equal(parseTargetUrl('smtps://h', true).endpoint.verify, false, '--insecure');
-  t.equal(parseTargetUrl('smtps://h?tls=verify', true).endpoint.verify, true, 'the URL wins over --insecure');
+  t.equal(parseTargetUrl('smtps://h', { insecure: true }).endpoint.verify, false, '--insecure');
+  t.equal(parseTargetUrl('smtps://h?tls=verify', { insecure: true }).endpoint.verify, true, 'the URL wins over --insecure');
   t.equal(parseTargetUrl('smtps://h?tls=insecure').endpoint.verify, false);
+  t.equal(parseTargetUrl('smtps://h', { ca: 'PEM' }).endpoint.ca, 'PEM', '--ca reaches the endpoint');
   t.equal(parseTargetUrl('smtps://10.0.0.1?servername=mx.example.test').endpoint.servername, 'mx.example.test');
   t.throws(() => parseTargetUrl('smtp://user:secret@h:25'), /credentials/, 'credentials belong in an auth step, never in a URL that reaches a report');
   t.throws(() => parseTargetUrl('http://h'), /unknown URL scheme `http:`/);
@@ -28,7 +29,7 @@ t.test('parseTargetArgs: default and named targets', async (t) => {
 });
 
 t.test('resolveSessionTarget: own target, then default of the same protocol, then the protocol name', async (t) => {
-  const ctx = { defaultUrl: 'smtp://h:2525', named: { submission: 'smtp://h:2587', imap: 'imap://h:2143' }, insecure: false };
+  const ctx = { defaultUrl: 'smtp://h:2525', named: { submission: 'smtp://h:2587', imap: 'imap://h:2143' }, tls: {} };
   t.equal(resolveSessionTarget({ protocol: 'smtp' }, ctx).endpoint.port, 2525);
   t.equal(resolveSessionTarget({ protocol: 'smtp', target: 'submission' }, ctx).endpoint.port, 2587);
   t.equal(resolveSessionTarget({ protocol: 'smtp', target: 'smtps://h:9' }, ctx).endpoint.port, 9);

@@ -95,6 +95,10 @@ t.test('connect errors: refused, and a TLS certificate that does not verify', as
   t.equal(unverified.code, ErrorCode.TLS);
   t.match(unverified.message, /certificate verification failed .*self-signed/);
 
+  const trusted = await connect({ ...endpoint, ca: smtp.certificate }, { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  t.equal(trusted.secure, true, 'verifies against a CA given with the endpoint');
+  await trusted.close();
+
   const { sink, transcript } = testTranscript();
   const insecure = await connect({ ...endpoint, verify: false }, { connectTimeoutMs: 2000, transcript: sink });
   t.equal(insecure.secure, true);
@@ -152,6 +156,14 @@ t.test('STARTTLS upgrade verifies the certificate unless told not to', async (t)
   t.equal(err.code, ErrorCode.TLS);
   t.match(err.message, /certificate verification failed/);
   await conn.close();
+
+  const trusting = await connect({ host: '127.0.0.1', port: smtp.port, tls: 'none', verify: true, ca: smtp.certificate, url: '' }, { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  await trusting.readLine(read);
+  await trusting.write(Buffer.from('STARTTLS\r\n'));
+  await trusting.readLine(read);
+  await trusting.upgradeTls(read);
+  t.equal(trusting.secure, true, 'the endpoint CA is trusted after STARTTLS too');
+  await trusting.close();
 });
 
 t.test('writes: secrets recorded by size only; writing after the server closed is CLOSED', async (t) => {
