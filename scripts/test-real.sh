@@ -8,7 +8,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-# shellcheck source=targets/common.sh
+# shellcheck source-path=SCRIPTDIR source=targets/common.sh
 source scripts/targets/common.sh
 
 EXPECTED_FAILURES=scripts/real-expected-failures.txt

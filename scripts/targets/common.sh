@@ -1,5 +1,7 @@
-# Shared settings of the real-server targets (sourced by start.sh and stop.sh; never run directly).
-# Everything the targets write outside Debian's own package paths lives in STATE_DIR, never in the repo.
+# shellcheck shell=bash disable=SC2034
+# Shared settings of the real-server targets (sourced by start.sh, stop.sh and test-real.sh; never run
+# directly, hence SC2034: the variables are used by those scripts). Everything the targets write outside
+# Debian's own package paths lives in STATE_DIR, never in the repo.
 
 STATE_DIR="${MAILPROBE_TARGETS_DIR:-/var/lib/mailprobe-targets}"
 MAIL_DOMAIN="example.test"

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 source "$SCRIPT_DIR/common.sh"
 
 READY_TIMEOUT_SECONDS=${MAILPROBE_TARGETS_TIMEOUT:-30}
@@ -102,6 +102,8 @@ prepare_mailboxes() {
 configure_postfix() {
   local uid gid
   uid=$(id -u "$VMAIL_USER") gid=$(id -g "$VMAIL_USER")
+  # $myhostname in single quotes is Postfix's own parameter expansion, not the shell's.
+  # shellcheck disable=SC2016
   local settings=(
     'compatibility_level = 3.6'
     'myhostname = mail.example.test'
