@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
+import { serveCommand } from './serve.js';
 import { VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
 import { printError } from './output.js';
@@ -16,7 +17,8 @@ await yargs(hideBin(process.argv))
   .usage('$0 <command> [options]\n\nConformance testing for SMTP, POP3 and IMAP servers.')
   .command(runCommand)
   .command(validateCommand)
-  .demandCommand(1, 'Give a command: run or validate.')
+  .command(serveCommand)
+  .demandCommand(1, 'Give a command: run, validate or serve.')
   .strict()
   .version(VERSION)
   .help()

@@ -1,0 +1,56 @@
+/**
+ * `mailprobe serve`: the embedded sandbox as a local mail server, for developing mail clients or running
+ * scenarios from elsewhere. Runs until SIGINT or SIGTERM.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { startSandbox, type SandboxServiceName } from '../sandbox/index.js';
+import { ExitCode } from './exit-codes.js';
+
+/** As declared (kebab-case); the handler reads them camel-cased. */
+interface ServeArgs {
+  host: string;
+  'smtp-port': number;
+  'submission-port': number;
+  'smtps-port': number;
+  'ca-out': string | undefined;
+}
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export const serveCommand = {
+  command: 'serve',
+  describe: 'Run the embedded sandbox mail server on loopback until Ctrl-C',
+  builder: (y: Argv) =>
+    y
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('smtp-port', { type: 'number', default: 2525, describe: 'SMTP (STARTTLS offered, no AUTH; 0 = any free port)' })
+      .option('submission-port', { type: 'number', default: 2587, describe: 'Submission (STARTTLS, then AUTH)' })
+      .option('smtps-port', { type: 'number', default: 2465, describe: 'SMTP over implicit TLS, with AUTH' })
+      .option('ca-out', { type: 'string', describe: "Write the sandbox's certificate (PEM) here, for clients to trust" })
+      .epilogue('Users: alice/alicepw, bob/bobpw, carol/carolpw @example.test. Mail to them is kept in memory.'),
+  handler: async (argv: ArgumentsCamelCase<ServeArgs>): Promise<void> => {
+    const ports: Record<SandboxServiceName, number> = { smtp: argv.smtpPort, submission: argv.submissionPort, smtps: argv.smtpsPort };
+    const sandbox = await startSandbox({ host: argv.host, ports });
+    if (argv.caOut !== undefined) await writeFile(argv.caOut, sandbox.ca);
+    for (const [name, url] of Object.entries(sandbox.targets)) process.stdout.write(`${name.padEnd(10)} ${url}\n`);
+    process.stdout.write(
+      `users      ${sandbox.users.map((u) => `${u.name}@${sandbox.domain}`).join(', ')}\n` +
+        `run        mailprobe run scenarios/smtp ${Object.entries(sandbox.targets).map(([n, u]) => `--target ${n}=${u}`).join(' ')}${argv.caOut ? ` --ca ${argv.caOut}` : ' --insecure'}\n` +
+        'Ctrl-C stops the sandbox.\n',
+    );
+    await waitForStopSignal();
+    await sandbox.close();
+    process.exitCode = ExitCode.OK;
+  },
+};
