@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `npm run test:real`: runs the built-in SMTP suite against real servers on loopback (Postfix and smtp-sink,
-# started by scripts/targets/start.sh) with TLS verified against the targets' own CA, writes JUnit and JSON
-# reports under reports/, and judges the results against scripts/real-expected-failures.txt: it fails on
-# any failure not listed there and on any listed failure that no longer happens. Stops the targets at the
-# end only if it started them (set MAILPROBE_KEEP_TARGETS=1 to keep them running anyway).
+# started by scripts/targets/start.sh) with TLS verified against the targets' own CA (or $MAILPROBE_CA),
+# writes JUnit and JSON reports under reports/, and judges the results against
+# scripts/real-expected-failures.txt: it fails on any failure not listed there and on any listed failure
+# that no longer happens. Stops the targets at the end only if it started them (MAILPROBE_KEEP_TARGETS=1
+# keeps them running anyway).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,8 +45,8 @@ run_suite() {
   if [[ ${MAILPROBE_REAL_INSECURE:-0} == 1 ]]; then
     node dist/cli/main.js run "$@" --insecure || code=$?
   else
-    # Trust the targets' CA (and only it) instead of turning verification off.
-    NODE_EXTRA_CA_CERTS="$STATE_DIR/ca.pem" node dist/cli/main.js run "$@" || code=$?
+    # Verify the certificates against the targets' own CA rather than turning verification off.
+    node dist/cli/main.js run "$@" --ca "${MAILPROBE_CA:-$STATE_DIR/ca.pem}" || code=$?
   fi
   # 0: all passed, 1: some failed (judged below against the expected failures); anything else is a breakage.
   ((code <= 1)) || { echo "mailprobe exited with $code for $label" >&2; return "$code"; }
