@@ -1,12 +1,17 @@
 /**
  * The built-in SMTP suite (scenarios/smtp) loads without issues and keeps the shape the real-server run and
  * its users rely on: enough scenarios, RFC tags, `core` scenarios that need no extension, and named targets
- * limited to the ones scripts/test-real.sh provides. Imports the scenario loader only; sends nothing.
+ * limited to the ones scripts/test-real.sh provides. And it passes, whole, against the embedded sandbox
+ * (run through the built CLI), so that a regression in either shows here before it reaches real servers.
  */
 import t, { type Test } from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatIssue, loadScenarios } from '../../src/scenario/load.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import type { RunResult } from '../../src/results/types.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SUITE = 'scenarios/smtp';
@@ -75,4 +80,14 @@ t.test('every scenario ends the session properly: QUIT, 221, then the server clo
     t.match(quit, { kind: 'send', text: 'QUIT', expect: { status: ['221'] } }, `${scenario.file} sends QUIT last`);
     t.match(close, { kind: 'expect_close' }, `${scenario.file} expects the close`);
   }
+});
+
+t.test('the whole suite passes against the embedded sandbox (no --target)', async (t) => {
+  const report = join(t.testdir(), 'sandbox.json');
+  const { code, stderr } = await runCli(['run', SUITE, '--reporter', `json=${report}`], { timeoutMs: 120_000 });
+  t.equal(code, 0, stderr);
+  const result = JSON.parse(readFileSync(report, 'utf8')) as RunResult;
+  const notPassed = result.scenarios.filter((s) => s.outcome !== 'passed').map((s) => `${s.file}: ${s.failure?.message ?? s.outcome}`);
+  t.same(notPassed, [], 'every scenario passed');
+  t.equal(result.summary.total, (await loadSuite(t)).length, 'every scenario ran');
 });
