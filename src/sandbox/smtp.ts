@@ -2,19 +2,27 @@
  * The sandbox's SMTP side, built on smtp-server: three listeners on one host, like a real mail system
  * (RFC 8314 §3.3, RFC 6409):
  *  - smtp (relay, RFC 5321): STARTTLS offered (RFC 3207), no AUTH, mail only for local users;
- *  - submission (RFC 6409): STARTTLS offered; AUTH, MAIL and hence relaying only after STARTTLS + AUTH;
+ *  - submission (RFC 6409): STARTTLS offered; AUTH and MAIL only after STARTTLS (RFC 3207 §4); relaying
+ *    only after AUTH. Like the Postfix the built-in suites run against, MAIL is accepted without AUTH
+ *    (local recipients only), although RFC 6409 §4.3 asks an MSA to require AUTH by default;
  *  - smtps (RFC 8314): TLS from the first byte, AUTH, then as submission.
  * DATA delivers the exact bytes received, after a Return-Path and a Received header (RFC 5321 §4.4), to
  * each local recipient's INBOX in the store.
  * Imports smtp-server, node:net (only to track and destroy sockets on close) and sandbox/ modules.
  */
 import type { AddressInfo, Socket } from 'node:net';
-import { SMTPServer, type SMTPServerAuthentication, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
-import type { SMTPServerDataStream } from 'smtp-server';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerAuthentication,
+  type SMTPServerDataStream,
+  type SMTPServerOptions,
+  type SMTPServerSession,
+} from 'smtp-server';
 import { isMailprobeError, ErrorCode } from '../util/errors.js';
 import { SandboxLimits } from './limits.js';
 import { adaptConnection, connectionOf, type AuthPolicy } from './smtp-commands.js';
-import { Reply, replyError } from './smtp-replies.js';
+import { Reply, replyError, type SmtpReply } from './smtp-replies.js';
 import type { MailStore } from './store.js';
 import type { SandboxCertificate } from './tls.js';
 import type { UserDirectory } from './users.js';
@@ -26,15 +34,27 @@ interface ListenerPolicy {
   /** TLS from the first byte (RFC 8314) instead of STARTTLS. */
   implicitTls: boolean;
   auth: AuthPolicy;
-  /** RFC 6409 §4.3: a submission server refuses MAIL until the client has authenticated. */
-  mailNeedsAuth: boolean;
+  /** RFC 3207 §4: no mail transaction before STARTTLS (530). */
+  mailNeedsTls: boolean;
 }
 
 const POLICIES: Readonly<Record<SmtpListenerName, ListenerPolicy>> = {
-  smtp: { implicitTls: false, auth: 'never', mailNeedsAuth: false },
-  submission: { implicitTls: false, auth: 'after-tls', mailNeedsAuth: true },
-  smtps: { implicitTls: true, auth: 'after-tls', mailNeedsAuth: true },
+  smtp: { implicitTls: false, auth: 'never', mailNeedsTls: false },
+  submission: { implicitTls: false, auth: 'after-tls', mailNeedsTls: true },
+  smtps: { implicitTls: true, auth: 'after-tls', mailNeedsTls: true },
 };
+
+/**
+ * RFC 5321 §4.1.1.11: the MAIL parameters of the extensions advertised: SIZE (RFC 1870), BODY (RFC 6152),
+ * SMTPUTF8 (RFC 6531, which smtp-server advertises), and AUTH (RFC 4954 §5) where AUTH is offered.
+ * RCPT has none (no DSN). Anything else gets 555.
+ */
+const MAIL_PARAMETERS = ['SIZE', 'BODY', 'SMTPUTF8'];
+const AUTH_MAIL_PARAMETER = 'AUTH';
+
+function unsupportedParameter(address: SMTPServerAddress, supported: readonly string[]): string | undefined {
+  return Object.keys(address.args || {}).find((name) => !supported.includes(name));
+}
 
 export interface SmtpSandboxOptions {
   host: string;
@@ -152,7 +172,9 @@ class SmtpListener {
 
   private serverOptions(): SMTPServerOptions {
     const { policy, options } = this;
-    const { users, store, hostname, certificate } = options;
+    const { users, hostname, certificate } = options;
+    const mailParameters = policy.auth === 'never' ? MAIL_PARAMETERS : [...MAIL_PARAMETERS, AUTH_MAIL_PARAMETER];
+    const deliver = (session: SMTPServerSession, message: Buffer): SmtpReply => this.deliver(session, message);
     return {
       name: hostname,
       banner: 'mailprobe sandbox',
@@ -171,7 +193,7 @@ class SmtpListener {
       logger: false,
       onConnect: (session, callback) => {
         const connection = connectionOf(this.server.connections, session);
-        if (connection) adaptConnection(connection, policy.auth);
+        if (connection) adaptConnection(connection, { auth: policy.auth, deliver });
         callback();
       },
       onAuth: (auth, _session, callback) => {
@@ -181,14 +203,17 @@ class SmtpListener {
         else if (auth.method === 'XOAUTH2') callback(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } });
         else callback(replyError(Reply.authInvalid));
       },
-      onMailFrom: (_address, session, callback) => {
-        if (policy.mailNeedsAuth && !session.secure) callback(replyError(Reply.tlsRequired));
-        else if (policy.mailNeedsAuth && !session.user) callback(replyError(Reply.authRequired));
+      onMailFrom: (address, session, callback) => {
+        const unsupported = unsupportedParameter(address, mailParameters);
+        if (policy.mailNeedsTls && !session.secure) callback(replyError(Reply.tlsRequired));
+        else if (unsupported !== undefined) callback(replyError(Reply.unknownParameter(unsupported)));
         else callback();
       },
       onRcptTo: (address, session, callback) => {
+        const unsupported = unsupportedParameter(address, []);
         const target = users.classify(address.address);
-        if (target.kind === 'unknown-local') callback(replyError(Reply.unknownUser(address.address)));
+        if (unsupported !== undefined) callback(replyError(Reply.unknownParameter(unsupported)));
+        else if (target.kind === 'unknown-local') callback(replyError(Reply.unknownUser(address.address)));
         // RFC 5321 §3.6.2: no relaying for strangers; an authenticated client may send anywhere.
         else if (target.kind === 'remote' && !session.user) callback(replyError(Reply.relayDenied(address.address)));
         else callback();
@@ -198,13 +223,9 @@ class SmtpListener {
           (message) => {
             // rejectOversized answers 552 itself (RFC 1870 §6.3); nothing is delivered.
             if (stream.sizeExceeded) return callback(null);
-            try {
-              this.deliver(session, message, users, store);
-              callback(null, Reply.queued(session.id).text);
-            } catch (err) {
-              const full = isMailprobeError(err) && err.code === ErrorCode.LIMIT;
-              callback(replyError(full ? Reply.mailboxFull : Reply.localError));
-            }
+            const reply = deliver(session, message);
+            if (reply.code < 400) callback(null, reply.text);
+            else callback(replyError(reply));
           },
           () => callback(replyError(Reply.localError)),
         );
@@ -215,16 +236,23 @@ class SmtpListener {
   /**
    * One copy per local recipient (duplicates and aliases of one user get one copy). Remote recipients
    * were accepted only from authenticated clients; the sandbox has no outside world, so they are dropped
-   * here: a bounce (DSN, RFC 3464) to the sender is a later slice.
+   * here: a bounce (DSN, RFC 3464) to the sender is a later slice. A full mailbox fails the transaction
+   * with 452 (copies already made for earlier recipients stay: SMTP has one reply per message).
    */
-  private deliver(session: SMTPServerSession, message: Buffer, users: UserDirectory, store: MailStore): void {
+  private deliver(session: SMTPServerSession, message: Buffer): SmtpReply {
+    const { users, store, hostname } = this.options;
     const delivered = new Set<string>();
     const now = new Date();
-    for (const recipient of session.envelope.rcptTo) {
-      const target = users.classify(recipient.address);
-      if (target.kind !== 'local' || delivered.has(target.user.name)) continue;
-      delivered.add(target.user.name);
-      store.deliver(target.user.name, Buffer.concat([traceHeaders(session, recipient.address, this.options.hostname, now), message]));
+    try {
+      for (const recipient of session.envelope.rcptTo) {
+        const target = users.classify(recipient.address);
+        if (target.kind !== 'local' || delivered.has(target.user.name)) continue;
+        delivered.add(target.user.name);
+        store.deliver(target.user.name, Buffer.concat([traceHeaders(session, recipient.address, hostname, now), message]));
+      }
+      return Reply.queued(session.id);
+    } catch (err) {
+      return isMailprobeError(err) && err.code === ErrorCode.LIMIT ? Reply.mailboxFull : Reply.localError;
     }
   }
 }

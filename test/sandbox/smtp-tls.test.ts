@@ -50,11 +50,34 @@ t.test('submission before STARTTLS: no AUTH offered; AUTH and MAIL refused with 
   await client.expect('MAIL FROM:<alice@example.test>', '530', /^530 5\.7\.0 Must issue a STARTTLS command first/);
 });
 
-t.test('submission after STARTTLS: AUTH offered, MAIL needs it (RFC 6409 §4.3)', async (t) => {
+t.test('submission after STARTTLS: AUTH offered; without it, local mail only; no AUTH in a transaction', async (t) => {
   const client = await greeted(t, submission);
   t.equal((await client.step({ kind: 'starttls' })).status, '220');
   await client.expect('EHLO probe.example', '250', /\r\n250-AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2\r\n/);
-  await client.expect('MAIL FROM:<alice@example.test>', '530', /^530 5\.7\.0 Authentication required/);
+  await client.expect('MAIL FROM:<alice@example.test> AUTH=<>', '250', /^250 2\.1\.0 /); // RFC 4954 §5
+  await client.expect('RCPT TO:<bob@example.test>', '250');
+  await client.expect('RCPT TO:<someone@elsewhere.test>', '554', /^554 5\.7\.1 /);
+  // RFC 4954 §4: AUTH in a mail transaction MUST get 503.
+  await client.expect('AUTH PLAIN AGFsaWNlAGFsaWNlcHc=', '503', /^503 5\.5\.1 /);
+  await client.expect('RSET', '250');
+  await client.expect('AUTH PLAIN AGFsaWNlAGFsaWNlcHc=', '235');
+});
+
+t.test('RFC 4954 §4: a client response that is not base64 gets 501 5.5.2, initial or after 334', async (t) => {
+  const client = await greeted(t, smtps);
+  for (const response of ['!!!not-base64!!!', 'YWxpY2U', 'YW=xp']) {
+    await client.expect(`AUTH PLAIN ${response}`, '501', /^501 5\.5\.2 /);
+  }
+  await client.expect('AUTH LOGIN', '334');
+  await client.expect('not base64!', '501', /^501 5\.5\.2 /);
+  await client.expect('AUTH LOGIN', '334');
+  await client.expect(Buffer.from('alice').toString('base64'), '334');
+  await client.expect('-', '501', /^501 5\.5\.2 /);
+  await client.expect('AUTH CRAM-MD5', '334');
+  await client.expect('*', '501', /^501 /); // cancelled (RFC 4954 §4)
+  await client.expect('NOOP', '250');
+  const ok = await client.step({ kind: 'auth', mechanism: 'LOGIN', username: 'alice', password: 'alicepw' });
+  t.equal(ok.status, '235', 'the session is still usable');
 });
 
 for (const mechanism of ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2']) {
