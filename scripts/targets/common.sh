@@ -24,10 +24,10 @@ SERVICES=(
   "submission 2587 plain"
   "smtps 2465 implicit"
   "smtp-sink 2526 plain"
-  "imap 2143 plain"
-  "imaps 2993 implicit"
-  "pop3 2110 plain"
-  "pop3s 2995 implicit"
+  "imap 1143 plain"
+  "imaps 1993 implicit"
+  "pop3 1110 plain"
+  "pop3s 1995 implicit"
 )
 
 log() { printf '[targets] %s\n' "$*" >&2; }

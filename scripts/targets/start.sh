@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the real-server test targets on loopback: Debian's Postfix (SMTP 2525, submission 2587, SMTPS 2465),
-# Postfix's smtp-sink (2526) and Dovecot (IMAP 2143/2993, POP3 2110/2995, SASL for Postfix).
+# Postfix's smtp-sink (2526) and Dovecot (IMAP 1143/1993, POP3 1110/1995, SASL for Postfix).
 # Installs the packages if missing, generates a test CA and server certificate, writes the configuration,
 # starts (or reloads) the daemons and waits until every port answers. Idempotent; never prompts.
 # Needs root. No systemd: daemons are started directly and stopped by PID file (see stop.sh).
@@ -183,19 +183,19 @@ pop3_uidl_format = %08Xu%08Xv
 mail_max_userip_connections = 1000
 service imap-login {
   inet_listener imap {
-    port = 2143
+    port = 1143
   }
   inet_listener imaps {
-    port = 2993
+    port = 1993
     ssl = yes
   }
 }
 service pop3-login {
   inet_listener pop3 {
-    port = 2110
+    port = 1110
   }
   inet_listener pop3s {
-    port = 2995
+    port = 1995
     ssl = yes
   }
 }
