@@ -10,7 +10,7 @@
  *  - replies whose text starts with its own RFC 3463 code are sent without smtp-server adding another.
  * smtp-server has no option for these; it looks handlers up as `handler_<VERB>` on the connection, so the
  * sandbox sets them on each connection object (never on the shared prototype).
- * Imports smtp-server types and sandbox/smtp-replies only.
+ * Imports smtp-server types and sandbox/smtp-bdat, sandbox/smtp-replies only; never a socket module.
  */
 import type { SMTPServerSession } from 'smtp-server';
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';

@@ -8,9 +8,10 @@
  *  - smtps (RFC 8314): TLS from the first byte, AUTH, then as submission.
  * DATA delivers the exact bytes received, after a Return-Path and a Received header (RFC 5321 §4.4), to
  * each local recipient's INBOX in the store.
- * Imports smtp-server, node:net (only to track and destroy sockets on close) and sandbox/ modules.
+ * Imports smtp-server, node:net (types, isIPv6), util/errors and sandbox/ modules; never src/protocols, src/runner or
+ * src/cli (the sandbox is a server in its own right, checked by mailprobe's client like any other).
  */
-import type { AddressInfo, Socket } from 'node:net';
+import { isIPv6, type AddressInfo, type Socket } from 'node:net';
 import {
   SMTPServer,
   type SMTPServerAddress,
@@ -88,12 +89,15 @@ export function rfc5322Date(date: Date): string {
 export function traceHeaders(session: SMTPServerSession, recipient: string, hostname: string, date: Date): Buffer {
   const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
   const helo = session.hostNameAppearsAs || 'unknown';
+  // RFC 5321 §4.1.3 address literals: [192.0.2.1], [IPv6:2001:db8::1].
+  const literal = isIPv6(session.remoteAddress) ? `IPv6:${session.remoteAddress}` : session.remoteAddress;
   return Buffer.from(
     `Return-Path: <${sender}>\r\n` +
-      `Received: from ${helo} ([${session.remoteAddress}])\r\n` +
+      `Received: from ${helo} ([${literal}])\r\n` +
       `\tby ${hostname} (mailprobe sandbox) with ${session.transmissionType} id ${session.id}\r\n` +
       `\tfor <${recipient}>; ${rfc5322Date(date)}\r\n`,
-    'latin1',
+    // RFC 6532: with SMTPUTF8, addresses in header fields are UTF-8.
+    'utf8',
   );
 }
 

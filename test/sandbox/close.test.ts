@@ -31,6 +31,16 @@ t.test('close(): open sessions get 421, every socket and listener is freed, port
   const client = await greeted(t, sandbox.targets.smtp);
   await client.expect('MAIL FROM:<alice@example.test>', '250');
   const secure = await greeted(t, sandbox.targets.smtps);
+  // Sessions in the middle of message data: DATA, and a BDAT chunk, each half sent.
+  const inData = await greeted(t, sandbox.targets.smtp);
+  await inData.expect('MAIL FROM:<alice@example.test>', '250');
+  await inData.expect('RCPT TO:<bob@example.test>', '250');
+  await inData.expect('DATA', '354');
+  await inData.session.perform({ kind: 'raw', bytes: Buffer.from('Subject: cut\r\n\r\nhalf'), read: false }, ctx);
+  const inChunk = await greeted(t, sandbox.targets.smtp);
+  await inChunk.expect('MAIL FROM:<alice@example.test>', '250');
+  await inChunk.expect('RCPT TO:<bob@example.test>', '250');
+  await inChunk.session.perform({ kind: 'raw', bytes: Buffer.from('BDAT 100 LAST\r\nhalf'), read: false }, ctx);
   const started = performance.now();
   await sandbox.close();
   t.ok(performance.now() - started < 1000, `closed in ${Math.round(performance.now() - started)} ms`);
@@ -41,6 +51,11 @@ t.test('close(): open sessions get 421, every socket and listener is freed, port
   await client.session.close();
   t.match((await secure.step({ kind: 'read' })).text, /^421 /, 'and the TLS session');
   await secure.session.close();
+  for (const cut of [inData, inChunk]) {
+    await cut.session.perform({ kind: 'expect_close' }, ctx);
+    await cut.session.close();
+  }
+  t.equal(sandbox.store.mailbox('bob', 'INBOX')!.messages.length, 0, 'nothing half-received was delivered');
   for (const url of Object.values(sandbox.targets)) t.ok(await refused(portOf(url)), `${url} refuses`);
   await sandbox.close();
   t.pass('close() twice is harmless');

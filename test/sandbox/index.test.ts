@@ -2,7 +2,7 @@ import net from 'node:net';
 import t from 'tap';
 import { startSandbox } from '../../src/sandbox/index.js';
 import { INBOX } from '../../src/sandbox/store.js';
-import { greeted, portOf } from './client.js';
+import { command, greeted, portOf, readReply } from './client.js';
 
 /** A port that was free a moment ago. */
 function freePort(): Promise<number> {
@@ -52,3 +52,21 @@ t.test('a port in use: start rejects and leaves nothing listening', async (t) =>
   t.equal(process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length, before, 'the other listeners were closed');
 });
 
+
+const ipv6 = await new Promise<boolean>((resolve) => {
+  const probe = net.createServer().listen(0, '::1', () => probe.close(() => resolve(true)));
+  probe.once('error', () => resolve(false));
+});
+
+t.test('an IPv6 host: URLs bracket it, and Received names the client as an IPv6 literal', { skip: !ipv6 && 'no IPv6 loopback here' }, async (t) => {
+  const sandbox = await startSandbox({ host: '::1' });
+  t.teardown(() => sandbox.close());
+  t.match(sandbox.targets.smtp, /^smtp:\/\/\[::1\]:\d+$/);
+  const socket = net.connect(portOf(sandbox.targets.smtp), '::1');
+  t.teardown(() => void socket.destroy());
+  await readReply(socket);
+  for (const line of ['HELO probe.example', 'MAIL FROM:<>', 'RCPT TO:<carol@example.test>', 'DATA']) t.match(await command(socket, line), /^[23]/);
+  t.match(await command(socket, 'Subject: v6\r\n\r\nx\r\n.'), /^250 /);
+  const stored = sandbox.store.mailbox('carol', INBOX)!.messages.at(-1)!.bytes.toString();
+  t.match(stored, /^Return-Path: <>\r\nReceived: from probe\.example \(\[IPv6:::1\]\)\r\n\tby mx\.example\.test \(mailprobe sandbox\) with SMTP id /);
+});
