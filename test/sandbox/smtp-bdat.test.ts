@@ -1,4 +1,5 @@
 import net from 'node:net';
+import fc from 'fast-check';
 import t from 'tap';
 import { SandboxLimits } from '../../src/sandbox/limits.js';
 import { INBOX } from '../../src/sandbox/store.js';
@@ -125,4 +126,56 @@ t.test('BDAT after STARTTLS and AUTH (a new parser after the TLS upgrade)', asyn
   await relay.expect('RCPT TO:<alice@example.test>', '250');
   t.equal((await relay.step({ kind: 'message', bytes: message, chunking: true })).status, '250');
   t.same(lastOf('alice'), message);
+});
+
+/** Writes the pieces one by one, each after the previous one left, and collects `replies` reply lines. */
+async function exchange(pieces: Buffer[], replies: number): Promise<string[]> {
+  const socket = net.connect(portOf(smtp), '127.0.0.1');
+  try {
+    await readReply(socket);
+    socket.write('EHLO probe.example\r\n');
+    await readReply(socket);
+    const lines: string[] = [];
+    let buffered = '';
+    const done = new Promise<void>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('latin1');
+        const complete = buffered.split('\r\n');
+        buffered = complete.pop()!;
+        lines.push(...complete);
+        if (lines.length >= replies) resolve();
+      });
+    });
+    for (const piece of pieces) await new Promise<void>((resolve) => socket.write(piece, () => setImmediate(resolve)));
+    await done;
+    return lines;
+  } finally {
+    socket.destroy();
+  }
+}
+
+t.test('chunking does not change results: the same input split anywhere gives the same replies and bytes', async (t) => {
+  const octets = fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes));
+  // Chunk contents that look like SMTP: end-of-data markers, commands, bare line ends.
+  const tricky = fc.constantFrom('\r\n.\r\n', 'QUIT\r\n', 'BDAT 1 LAST\r\n', '\n.\n', '.', '\r').map((text) => Buffer.from(text));
+  const part = fc.array(fc.oneof(octets, tricky), { maxLength: 4 }).map((parts) => Buffer.concat(parts));
+  await fc.assert(
+    fc.asyncProperty(part, part, fc.array(fc.nat(), { maxLength: 6 }), async (first, second, cuts) => {
+      const input = Buffer.concat([
+        Buffer.from(`MAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\nBDAT ${first.length}\r\n`),
+        first,
+        Buffer.from(`BDAT ${second.length} LAST\r\n`),
+        second,
+        Buffer.from('NOOP\r\n'),
+      ]);
+      const points = [...new Set(cuts.map((cut) => cut % input.length))].sort((a, b) => a - b);
+      const pieces = [0, ...points].map((from, i) => input.subarray(from, [...points, input.length][i]));
+      const lines = await exchange(pieces.filter((piece) => piece.length > 0), 5);
+      const codes = lines.map((line) => line.slice(0, 4));
+      if (codes.join('') !== '250 250 250 250 250 ') throw new Error(`replies: ${lines.join(' | ')}`);
+      if (!lastOf('bob').equals(Buffer.concat([first, second]))) throw new Error('delivered bytes differ');
+    }),
+    { numRuns: 25 },
+  );
+  t.pass('25 random splits');
 });
