@@ -4,6 +4,8 @@
  * for DATA; BDAT uses that mode's entry point with a byte-counting feeder set on the connection's own
  * parser, then hands whatever follows the chunk back to the line parser, so pipelined commands after a
  * chunk work as after DATA. Chunks gather per transaction; LAST delivers the message.
+ * This leans on members smtp-server declares but does not document (_parser, _dataMode, _feedDataStream,
+ * _write, _resetSession): test/sandbox/smtp-bdat.test.ts is what tells when an upgrade breaks it.
  * Imports smtp-server types and sandbox/ replies and limits only.
  */
 import type { SMTPServerEnvelope, SMTPServerSession } from 'smtp-server';
