@@ -8,7 +8,7 @@ import { loadScenarios } from '../scenario/load.js';
 import { runScenarios, selectScenarios } from '../runner/run.js';
 import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
 import type { TargetMap } from '../scenario/types.js';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 import { driverFor } from '../protocols/registry.js';
 import { parseReporterSpec, writeReports, type ReporterSpec } from '../report/index.js';
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
@@ -94,6 +94,8 @@ async function targetsOf(argv: RunArgs, fromFiles: TargetMap): Promise<{ targets
     const tls = { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) };
     return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls } };
   }
+  // Loaded only when needed: smtp-server and the certificate library cost ~0.4 s to import.
+  const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox();
   return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
 }
