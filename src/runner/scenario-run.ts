@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Scenario, Step, Pattern, Expectation } from '../scenario/types.js';
 import type { ProtocolDriver, ProtocolSession } from '../protocols/types.js';
+import type { TranscriptSink } from '../wire/types.js';
 import type { Failure, Outcome, ScenarioResult, StepResult } from '../results/types.js';
 import { AssertCode } from '../results/types.js';
 import { compilePattern } from '../scenario/pattern.js';
@@ -29,6 +30,11 @@ export interface ScenarioRunOptions {
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
   driverFor: (protocol: Scenario['protocol']) => ProtocolDriver;
+  /**
+   * Load runs: where a session's wire events go instead of the kept transcript (which then stays empty,
+   * sparing the rendering of every byte). Called as the session starts connecting, so the sink can time it.
+   */
+  transcriptSink?: (session: string) => TranscriptSink;
 }
 
 interface OpenSession {
@@ -89,7 +95,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const driver = options.driverFor(spec.protocol);
     const session = await driver.open({
       endpoint: targets[name]!.endpoint,
-      transcript: transcript.sink(name),
+      transcript: options.transcriptSink?.(name) ?? transcript.sink(name),
       connectTimeoutMs: stepTimeoutMs,
       signal,
     });
