@@ -6,22 +6,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Test } from 'tap';
-import { smtpDriver } from '../../src/protocols/smtp/driver.js';
-import type { ProtocolSession, Reply, StepAction, StepContext } from '../../src/protocols/types.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
-import { Transcript } from '../../src/wire/transcript.js';
+import { ctx, openSmtpClient, type SmtpClient } from '../helpers/smtp-client.js';
 
-export const ctx: StepContext = { timeoutMs: 5000, signal: new AbortController().signal };
-
-export interface Client {
-  session: ProtocolSession;
-  transcript: Transcript;
-  /** Performs an action and returns its reply (rejects when none came). */
-  step(action: StepAction): Promise<Reply>;
-  send(text: string): Promise<Reply>;
-  /** Sends a command and asserts the reply code and, when given, that the text matches. */
-  expect(text: string, status: string, match?: RegExp): Promise<Reply>;
-}
+export { ctx };
+export type Client = SmtpClient;
 
 /** Starts a sandbox stopped at the end of the test (file). */
 export async function sandboxFor(t: Test, options?: SandboxOptions): Promise<Sandbox> {
@@ -35,29 +24,9 @@ export function portOf(url: string): number {
 }
 
 /** Opens a session to a sandbox URL with our engine (no certificate verification: see the header). */
-export async function open(t: Test, url: string): Promise<Client> {
-  const transcript = new Transcript({ startNs: process.hrtime.bigint() });
-  const port = portOf(url);
-  const session = await smtpDriver.open({
-    endpoint: { host: '127.0.0.1', port, tls: url.startsWith('smtps:') ? 'implicit' : 'none', verify: false, url },
-    transcript: transcript.sink('default'),
-    connectTimeoutMs: 2000,
-    signal: ctx.signal,
-  });
-  t.teardown(() => session.close());
-  const step = async (action: StepAction): Promise<Reply> => {
-    const reply = await session.perform(action, ctx);
-    if (!reply) throw new Error(`no reply to ${action.kind}`);
-    return reply;
-  };
-  const send = (text: string): Promise<Reply> => step({ kind: 'send', text });
-  const expect = async (text: string, status: string, match?: RegExp): Promise<Reply> => {
-    const reply = await send(text);
-    t.equal(reply.status, status, `${text} → ${reply.text}`);
-    if (match) t.match(reply.text, match, `${text}: reply text`);
-    return reply;
-  };
-  return { session, transcript, step, send, expect };
+export function open(t: Test, url: string): Promise<Client> {
+  const tlsMode = url.startsWith('smtps:') ? 'implicit' : 'none';
+  return openSmtpClient(t, { host: '127.0.0.1', port: portOf(url), tls: tlsMode, verify: false, url });
 }
 
 /** Opens a session, reads the 220 greeting and says EHLO. */

@@ -1,35 +1,12 @@
 import t, { type Test } from 'tap';
-import { smtpDriver } from '../../../src/protocols/smtp/driver.js';
-import type { ProtocolSession, Reply, StepAction } from '../../../src/protocols/types.js';
-import { Transcript } from '../../../src/wire/transcript.js';
+import { ctx, openSmtpClient, type SmtpClient } from '../../helpers/smtp-client.js';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp-server.js';
 
-const ctx = { timeoutMs: 3000, signal: new AbortController().signal };
+type Client = SmtpClient;
 
-interface Client {
-  session: ProtocolSession;
-  transcript: Transcript;
-  /** Performs an action and returns its reply (failing the test when none came). */
-  step(action: StepAction): Promise<Reply>;
-  send(text: string): Promise<Reply>;
-}
-
-async function open(t: Test, server: TestSmtpServer, tls: 'none' | 'implicit' = 'none'): Promise<Client> {
-  const transcript = new Transcript({ startNs: process.hrtime.bigint() });
+function open(t: Test, server: TestSmtpServer, tls: 'none' | 'implicit' = 'none'): Promise<Client> {
   const port = tls === 'implicit' ? server.tlsPort! : server.port;
-  const session = await smtpDriver.open({
-    endpoint: { host: '127.0.0.1', port, tls, verify: false, url: `smtp://127.0.0.1:${port}` },
-    transcript: transcript.sink('default'),
-    connectTimeoutMs: 2000,
-    signal: ctx.signal,
-  });
-  t.teardown(() => session.close());
-  const step = async (action: StepAction): Promise<Reply> => {
-    const reply = await session.perform(action, ctx);
-    if (!reply) throw new Error(`no reply to ${action.kind}`);
-    return reply;
-  };
-  return { session, transcript, step, send: (text) => step({ kind: 'send', text }) };
+  return openSmtpClient(t, { host: '127.0.0.1', port, tls, verify: false, url: `smtp://127.0.0.1:${port}` });
 }
 
 async function greeted(t: Test, server: TestSmtpServer): Promise<Client> {
