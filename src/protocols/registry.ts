@@ -4,9 +4,10 @@
 import type { Protocol } from '../scenario/types.js';
 import type { ProtocolDriver } from './types.js';
 import { smtpDriver } from './smtp/driver.js';
+import { imapDriver } from './imap/driver.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 
-const DRIVERS: Partial<Record<Protocol, ProtocolDriver>> = { smtp: smtpDriver };
+const DRIVERS: Partial<Record<Protocol, ProtocolDriver>> = { smtp: smtpDriver, imap: imapDriver };
 
 export function driverFor(protocol: Protocol): ProtocolDriver {
   const driver = DRIVERS[protocol];
