@@ -4,10 +4,11 @@
 import type { Protocol } from '../scenario/types.js';
 import type { ProtocolDriver } from './types.js';
 import { smtpDriver } from './smtp/driver.js';
+import { pop3Driver } from './pop3/driver.js';
 import { imapDriver } from './imap/driver.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 
-const DRIVERS: Partial<Record<Protocol, ProtocolDriver>> = { smtp: smtpDriver, imap: imapDriver };
+const DRIVERS: Partial<Record<Protocol, ProtocolDriver>> = { smtp: smtpDriver, pop3: pop3Driver, imap: imapDriver };
 
 export function driverFor(protocol: Protocol): ProtocolDriver {
   const driver = DRIVERS[protocol];
