@@ -1,0 +1,102 @@
+/**
+ * Base64 content transfer encoding (RFC 2045 §6.8): encode with fixed-length lines (76 columns and CRLF by
+ * default) or unwrapped, and decode text that may contain line breaks and other whitespace.
+ * Speed comes from Node's native base64 over the whole input, then moving lines into place with 8-byte
+ * loads and stores (see line-moves.ts). Pure: Buffers in, Buffers out. Imports only util/errors and
+ * sibling encoding modules; never node:net, node:fs or anything above src/mime.
+ */
+import { ProtocolError } from '../../util/errors.js';
+import { insertLineBreaks } from './line-moves.js';
+
+/** RFC 2045 §6.8: "The encoded output stream must be represented in lines of no more than 76 characters". */
+export const BASE64_LINE_LENGTH = 76;
+
+export interface Base64WrapOptions {
+  /** Characters per line, the line break excluded (default 76). */
+  lineLength?: number;
+  /** Inserted between lines, never after the last one (default CRLF). */
+  lineBreak?: string;
+}
+export type Base64EncodeOptions = Base64WrapOptions | { wrap: false };
+
+export interface Base64DecodeOptions {
+  /** Throw a ProtocolError at the first byte that is neither alphabet, whitespace nor final padding. */
+  strict?: boolean;
+}
+
+/** Base64 of `bytes`, in lines of `lineLength` characters separated by `lineBreak`, or unwrapped. */
+export function base64Encode(bytes: Uint8Array, options: Base64EncodeOptions = {}): Buffer {
+  const input = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const encoded = input.toString('base64');
+  if ('wrap' in options) return Buffer.from(encoded, 'latin1');
+  const lineLength = options.lineLength ?? BASE64_LINE_LENGTH;
+  const lineBreak = Buffer.from(options.lineBreak ?? '\r\n', 'latin1');
+  if (!Number.isInteger(lineLength) || lineLength < 1) throw new RangeError(`lineLength must be a positive integer, not ${lineLength}`);
+  const breaks = encoded.length === 0 ? 0 : Math.ceil(encoded.length / lineLength) - 1;
+  const out = Buffer.allocUnsafe(encoded.length + breaks * lineBreak.length);
+  // The unwrapped text goes at the end of the output; lines then move forward to their final place.
+  const start = out.length - encoded.length;
+  out.write(encoded, start, encoded.length, 'latin1');
+  insertLineBreaks(out, start, lineLength, breaks, lineBreak);
+  return out;
+}
+
+// RFC 4648 §4 alphabet, plus '=' (padding) and the whitespace we skip.
+const enum Base64Class {
+  Invalid = 0,
+  Alphabet = 1,
+  Pad = 2,
+  Space = 3,
+}
+const BASE64_CLASS = new Uint8Array(256);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CLASS[c.charCodeAt(0)] = Base64Class.Alphabet;
+BASE64_CLASS[0x3d] = Base64Class.Pad;
+for (const c of ' \t\r\n') BASE64_CLASS[c.charCodeAt(0)] = Base64Class.Space;
+
+/**
+ * The bytes encoded by base64 `text`. Line breaks and whitespace are skipped. Lenient by default, as
+ * RFC 2045 §6.8 asks of decoders ("ignore all line breaks or other characters not found in Table 1");
+ * strict mode throws a ProtocolError with the offset of the first byte that does not belong.
+ */
+export function base64Decode(text: Buffer | string, options: Base64DecodeOptions = {}): Buffer {
+  if (options.strict) validateBase64(text);
+  // Node's decoder skips whatever is not in the alphabet, as RFC 2045 §6.8 asks.
+  return Buffer.from(typeof text === 'string' ? text : text.toString('latin1'), 'base64');
+}
+
+/** RFC 2045 §6.8 / RFC 4648 §4: alphabet characters in groups of four, at most two '=' at the very end. */
+function validateBase64(text: Buffer | string): void {
+  if (typeof text === 'string') {
+    const wide = firstNonLatin1(text);
+    if (wide < text.length) throw new ProtocolError('base64: character outside Latin-1', wide);
+  }
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  let significant = 0;
+  let padding = 0;
+  let lastOffset = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const cls = BASE64_CLASS[bytes[i]!];
+    if (cls === Base64Class.Space) continue;
+    if (cls === Base64Class.Invalid) throw new ProtocolError(`base64: invalid byte 0x${hex(bytes[i]!)}`, i);
+    if (cls === Base64Class.Pad) {
+      if (significant % 4 < 2 || padding === 2) throw new ProtocolError("base64: misplaced '='", i);
+      padding++;
+    } else if (padding > 0) {
+      throw new ProtocolError("base64: data after '=' padding", i);
+    }
+    significant++;
+    lastOffset = i;
+  }
+  if (significant % 4 !== 0) {
+    throw new ProtocolError(`base64: ${significant % 4} character(s) left over after the last group of four`, significant === 0 ? 0 : lastOffset + 1);
+  }
+}
+
+function firstNonLatin1(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return i;
+  return text.length;
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).toUpperCase().padStart(2, '0');
+}
