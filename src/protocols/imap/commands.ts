@@ -3,10 +3,11 @@
  * §6.2.3 LOGIN, §6.3.12 APPEND), and the literals a `send:` step's text may carry. The session decides
  * how each literal goes on the wire ({n} and wait for "+", or {n+} with LITERAL+). Pure; imports util only.
  *
- * Literals in `send:` text: a line ending in "{n}", "{n+}", "~{n}" or "~{n+}" is followed by a line break
- * (LF or CRLF, not sent as such) and exactly n octets of the text's UTF-8, sent as they are; the command
- * goes on after them. "{n}" is synchronizing (the session waits for "+"), "{n+}" is not (RFC 7888). Other
- * line breaks are refused, except one at the very end (YAML block scalars add it).
+ * Literals in `send:` text (one line, as the scenario loader requires): "{n}", "{n+}", "~{n}" or "~{n+}"
+ * followed by the four characters \r\n (the escape `raw:` steps use) starts a literal: the command so far
+ * goes out with the marker and CRLF, then exactly the next n octets of the text's UTF-8, as they are; the
+ * command goes on after them. "{n}" is synchronizing (the session waits for "+"), "{n+}" is not (RFC 7888).
+ * Example: `send: 'LOGIN {5}\r\nalice {7}\r\nalicepw'`.
  */
 import { ErrorCode, MailprobeError } from '../../util/errors.js';
 
@@ -19,8 +20,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 const DQUOTE = 0x22;
 const BACKSLASH = 0x5c;
-/** "{n}", "{n+}", "~{n}", "~{n+}" ending a line of `send:` text. */
-const LITERAL_MARKER = /(~?)\{([0-9]+)(\+?)\}$/;
+/** "{n}", "{n+}", "~{n}", "~{n+}" followed by the escape \r\n written out. */
+const LITERAL_MARKER = /(~?)\{([0-9]+)(\+?)\}\\r\\n/g;
 
 function text(value: string, secret = false): CommandPart {
   return secret ? { kind: 'text', bytes: Buffer.from(value, 'utf8'), secret } : { kind: 'text', bytes: Buffer.from(value, 'utf8') };
@@ -63,27 +64,29 @@ function scenarioError(message: string): MailprobeError {
 /** Splits `send:` text into command parts at its literals (see the module comment). */
 export function splitSendText(value: string): CommandPart[] {
   const bytes = Buffer.from(value, 'utf8');
+  // latin1 keeps one character per octet, so match offsets are octet offsets.
+  const octets = bytes.toString('latin1');
   const parts: CommandPart[] = [];
   let cursor = 0;
   for (;;) {
-    const lf = bytes.indexOf(LF, cursor);
-    if (lf === -1) break;
-    const lineEnd = lf > cursor && bytes[lf - 1] === CR ? lf - 1 : lf;
-    const line = bytes.subarray(cursor, lineEnd);
-    const marker = LITERAL_MARKER.exec(line.toString('latin1'));
-    if (!marker) {
-      if (lf + 1 === bytes.length) return [...parts, { kind: 'text', bytes: line }];
-      throw scenarioError(`line break at octet ${lineEnd} is not after a literal {n}; send one command per step, or use raw:`);
-    }
+    LITERAL_MARKER.lastIndex = cursor;
+    const marker = LITERAL_MARKER.exec(octets);
+    if (!marker) break;
     const count = Number(marker[2]);
-    const start = lf + 1;
+    const start = marker.index + marker[0].length;
     if (start + count > bytes.length) {
       throw scenarioError(`literal ${marker[0]} announces ${count} octets but only ${bytes.length - start} follow`);
     }
-    parts.push({ kind: 'text', bytes: line.subarray(0, line.length - marker[0].length) });
+    parts.push(lineText(bytes.subarray(cursor, marker.index)));
     parts.push({ kind: 'literal', bytes: bytes.subarray(start, start + count), synchronizing: marker[3] !== '+', literal8: marker[1] === '~' });
     cursor = start + count;
   }
-  parts.push({ kind: 'text', bytes: bytes.subarray(cursor) });
+  parts.push(lineText(bytes.subarray(cursor)));
   return parts;
+}
+
+/** Command text outside literals: a line break there would end the command early, so it is refused. */
+function lineText(bytes: Buffer): CommandPart {
+  if (bytes.includes(LF) || bytes.includes(CR)) throw scenarioError('a line break outside a literal would end the command early; use raw: for several lines');
+  return { kind: 'text', bytes };
 }

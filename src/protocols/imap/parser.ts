@@ -193,7 +193,7 @@ class ResponseParser {
     const byte = this.raw[this.pos];
     if (byte === OPEN_PAREN) return this.list(depth + 1, inSection);
     if (byte === DQUOTE) return this.quoted();
-    if (byte === OPEN_BRACE || byte === TILDE) return this.literal();
+    if (byte === OPEN_BRACE || (byte === TILDE && this.raw[this.pos + 1] === OPEN_BRACE)) return this.literal();
     return this.atomOrNumber(depth, inSection);
   }
 
