@@ -6,7 +6,6 @@
  * Imports util/ and load/ modules.
  */
 import { ErrorCode, MailprobeError } from '../util/errors.js';
-import { parseDuration } from '../util/duration.js';
 import { latencyStats, mergeEncoded } from './histogram.js';
 import type { LatencyStats, LoadResult, ThresholdResult } from './types.js';
 
@@ -58,7 +57,8 @@ export function parseThreshold(expression: string): Threshold {
     metric = word === 'rate' ? { kind: 'runRate' } : { kind: 'messageRate' };
   } else {
     if (unit === '%' || unit === '/s') throw invalid(expression, 'a latency takes ms or s');
-    limit = parseDuration(`${number}${unit ?? 'ms'}`) ?? limit;
+    // Fractions of a millisecond matter here (p50<0.5ms), so no rounding through parseDuration.
+    if (unit === 's') limit *= 1000;
     metric = { kind: 'latency', statistic: statisticOf(word!, expression) };
   }
   return { expression: expression.trim(), subject, metric, operator, limit };
