@@ -123,9 +123,14 @@ export class ImapResponseDecoder {
     const context = waitingFor ? ` while ${waitingFor}` : '';
     if (!this.midResponse) return;
     const offset = this.partsBytes + this.queue.length;
-    const what = this.literalRemaining > 0 ? `inside a literal, ${this.literalRemaining} octets short` : 'before the end of the line';
-    const start = this.parts[0] ?? this.queue.takeAll();
-    this.failure = new ProtocolError(`response truncated ${what}: "${excerpt(start)}"${context}`, offset);
+    const literal = this.literals.at(-1);
+    const what =
+      this.literalRemaining > 0 && literal
+        ? `the literal of ${literal.length} octets starting at offset ${literal.start} is incomplete`
+        : 'the line has no CRLF';
+    const first = this.parts[0] ?? this.queue.takeAll();
+    const start = first.at(-1) === LF ? first.subarray(0, -CRLF.length) : first;
+    this.failure = new ProtocolError(`response truncated, ${what}: "${excerpt(start)}"${context}`, offset);
     throw this.failure;
   }
 
