@@ -6,13 +6,13 @@
 import type net from 'node:net';
 import type { Test } from 'tap';
 import { imapDriver } from '../../../src/protocols/imap/driver.js';
-import type { ProtocolSession, Reply, StepAction } from '../../../src/protocols/types.js';
+import type { ProtocolSession, Reply, StepAction, StepContext } from '../../../src/protocols/types.js';
 import type { Transcript } from '../../../src/wire/transcript.js';
 import { startRawServer, testTranscript, type RawServer } from '../../helpers/raw-server.js';
 
 export type Script = (line: string, socket: net.Socket) => void;
 
-export const ctx = { timeoutMs: 2000, signal: new AbortController().signal };
+export const ctx: StepContext = { timeoutMs: 2000, signal: new AbortController().signal };
 
 export interface ScriptedClient {
   server: RawServer;
