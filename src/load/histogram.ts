@@ -57,18 +57,23 @@ export function percentileMs(histogram: Histogram, percentile: number): number {
   return histogram.totalCount === 0 ? 0 : toMs(histogram.getValueAtPercentile(percentile));
 }
 
+/**
+ * Every figure comes from the histogram's buckets (min and max included, as p0 and p100), never from
+ * values tracked on the side: so a result reads the same before and after encoding, and merged figures
+ * equal those of one histogram holding all samples.
+ */
 export function latencyStats(histogram: Histogram): LatencyStats {
   const empty = histogram.totalCount === 0;
   return {
     count: histogram.totalCount,
-    minMs: empty ? 0 : toMs(histogram.minNonZeroValue),
+    minMs: percentileMs(histogram, 0),
     meanMs: empty ? 0 : Math.round(histogram.mean) / 1000,
     p50Ms: percentileMs(histogram, 50),
     p90Ms: percentileMs(histogram, 90),
     p95Ms: percentileMs(histogram, 95),
     p99Ms: percentileMs(histogram, 99),
     p999Ms: percentileMs(histogram, 99.9),
-    maxMs: empty ? 0 : toMs(histogram.maxValue),
+    maxMs: percentileMs(histogram, 100),
     histogram: encodeHistogram(histogram),
   };
 }
