@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { serveCommand } from './serve.js';
+import { auditCommand } from './audit.js';
 import { loadCommand, mergeCommand } from './load.js';
 import { VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
@@ -19,6 +20,7 @@ await yargs(hideBin(process.argv))
   .command(runCommand)
   .command(validateCommand)
   .command(serveCommand)
+  .command(auditCommand)
   .command(loadCommand)
   .command(mergeCommand)
   .demandCommand(1, 'Give a command: run, validate or serve.')
