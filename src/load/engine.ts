@@ -7,6 +7,7 @@
  * Runs started in the warm-up are not measured. Emits a progress tick each second; never prints.
  * Imports runner/, scenario/ types, protocols/ types, results/ and load/ modules.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Scenario } from '../scenario/types.js';
 import type { ProtocolDriver } from '../protocols/types.js';
@@ -71,6 +72,8 @@ export async function runLoad(scenarios: readonly Scenario[], options: LoadOptio
   const endNs = settings.durationMs === undefined ? undefined : measureStartNs + msToNs(settings.durationMs);
   const metrics = new LoadMetrics(scenarios, plans, measureStartNs);
   const stop = new AbortController();
+  // Every virtual user waiting out its ramp-up delay listens to it: thousands of them is normal here.
+  setMaxListeners(0, stop.signal);
   const stopNow = (): void => stop.abort();
   options.signal.addEventListener('abort', stopNow, { once: true });
   if (options.signal.aborted) stop.abort();

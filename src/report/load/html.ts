@@ -10,7 +10,7 @@ import { LATENCY_COLUMNS, describeSettings, formatBytes, formatCount, formatMs, 
 
 const WIDTH = 760;
 const HEIGHT = 260;
-const PAD = { left: 64, right: 16, top: 16, bottom: 40 };
+const PAD = { left: 64, right: 32, top: 16, bottom: 40 };
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
 /** Percentiles plotted, spread by "nines" so the tail gets room: 0, 50, 90, 99, 99.9, 99.99. */
 const NINES_MAX = 4;

@@ -1,0 +1,79 @@
+import t from 'tap';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox } from '../../../src/sandbox/index.js';
+import { renderLoadConsole, renderProgressLine } from '../../../src/report/load/console.js';
+import { renderLoadMarkdown } from '../../../src/report/load/markdown.js';
+import { renderLoadHtml } from '../../../src/report/load/html.js';
+import { parseLoadReporterSpec, writeLoadReports } from '../../../src/report/load/index.js';
+import { fixture, loadAgainst } from '../../load/helpers.js';
+
+const sandbox = await startSandbox();
+t.teardown(() => sandbox.close());
+const result = await loadAgainst(sandbox, await fixture('deliver.yaml', 'relay-denied.yaml'), {
+  connections: 2,
+  iterations: 10,
+  thresholds: ['p99<10s', 'errors<1%'],
+});
+
+t.test('the run itself: two scenarios, half the runs refused', async (t) => {
+  t.equal(result.totals.runs, 10);
+  t.equal(result.totals.failed, 5);
+  t.same(result.thresholds.map((th) => th.ok), [true, false]);
+});
+
+t.test('console: latency and throughput tables, errors, and each threshold named with its verdict', async (t) => {
+  const text = renderLoadConsole(result, { color: false });
+  t.match(text, /│ Latency\s+│\s+p50 │\s+p90 │\s+p99 │\s+p99\.9 │\s+max │\s+mean │ count │/);
+  t.match(text, /│ scenario: deliver one message\s+│/);
+  t.match(text, /│   step DATA\s+│/);
+  t.match(text, /│ connect\s+│/);
+  t.match(text, /│ scenario runs\s+│\s+10 │/);
+  t.match(text, /10 runs in [\d.]+s: 5 passed, 5 failed, 0 errors \(50%\)/);
+  t.match(text, /errors by cause: MP_ASSERT_STATUS 5/);
+  t.match(text, /errors by reply code: 554 5/);
+  t.match(text, /✓ p99<10s: p99 of scenario runs was/);
+  t.match(text, /✗ errors<1%: 50% of 10 scenario runs failed \(limit < 1%\) — broken/);
+  t.match(text, /1 of 2 thresholds broken/);
+  t.notMatch(text, /\x1b\[/, 'no colour when asked for none');
+});
+
+t.test('markdown: verdict first, thresholds table, latency table', async (t) => {
+  const md = renderLoadMarkdown(result);
+  t.match(md, /^## mailprobe load: ❌ 1 of 2 thresholds broken\n/);
+  t.match(md, /\| `errors<1%` \| \*\*broken\*\* \| 50% of 10 scenario runs failed \(limit < 1%\) — broken \|/);
+  t.match(md, /\| `p99<10s` \| held \|/);
+  t.match(md, /\| step DATA \|/);
+  t.match(md, /\| `MP_ASSERT_STATUS` \| 5 \|/);
+});
+
+t.test('html: self-contained, with both charts, the thresholds and escaped text', async (t) => {
+  const html = renderLoadHtml(result);
+  t.match(html, /^<!doctype html>/);
+  t.notMatch(html, /<script|<link|src="http|href="http/, 'nothing to fetch: it opens offline');
+  t.match(html, /<svg[^>]*id="chart-latency"/);
+  t.match(html, /<svg[^>]*id="chart-throughput"|shorter than a second/);
+  t.match(html, /class="broken">✗ errors&#60;1%: 50% of 10 scenario runs failed/);
+  t.match(html, /<p class="verdict fail" id="verdict">1 of 2 thresholds broken<\/p>/);
+});
+
+t.test('progress line', async (t) => {
+  t.equal(
+    renderProgressLine({ elapsedMs: 12_400, runs: 1234, errors: 2, lastSecondRuns: 950, p99Ms: 3.21, inFlight: 20, warmingUp: false }),
+    '12s  950/s  in flight 20  runs 1,234  errors 2  p99 3.21ms',
+  );
+  t.match(renderProgressLine({ elapsedMs: -500, runs: 0, errors: 0, lastSecondRuns: 0, p99Ms: 0, inFlight: 3, warmingUp: true }), /^warming up/);
+});
+
+t.test('reporter specs and files', async (t) => {
+  t.same(parseLoadReporterSpec('html=out/x.html'), { name: 'html', path: 'out/x.html' });
+  t.throws(() => parseLoadReporterSpec('junit'), { message: /load reporters are console, json, markdown, html/ });
+  t.throws(() => parseLoadReporterSpec('console=x'), { message: /writes no file/ });
+  const dir = mkdtempSync(join(tmpdir(), 'mailprobe-load-report-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const written = await writeLoadReports([{ name: 'console' }, { name: 'json', path: 'r.json' }, { name: 'markdown', path: 'r.md' }], result, dir);
+  t.same(written, [join(dir, 'r.json'), join(dir, 'r.md')]);
+  t.equal(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).totals.runs, 10);
+  await t.rejects(writeLoadReports([{ name: 'json', path: 'a' }, { name: 'html', path: 'a' }], result, dir), { message: /would both write/ });
+});
