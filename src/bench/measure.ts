@@ -1,0 +1,64 @@
+/**
+ * Timing several functions that do the same job: warm each up, then take samples in rounds, one sample
+ * of each function per round, so that a busy neighbour or a GC pause falls on all of them alike; keep
+ * each one's median, which such noise moves far less than the mean. Calls on small inputs are batched so
+ * that every sample is long enough for the clock. Imports only node:perf_hooks.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface MeasureOptions {
+  /** Time spent sampling, after warm-up, per function (ms). */
+  timeMs: number;
+  /** Fewest samples of each function, however long a call takes. */
+  minSamples: number;
+  /** Most samples of each function, however short a call is. */
+  maxSamples: number;
+}
+
+export interface Measurement {
+  /** Median time of one call (ns). */
+  medianNs: number;
+  /** Samples taken (each of `batch` calls). */
+  samples: number;
+  batch: number;
+}
+
+/** Shortest sample we trust the clock for (ms). */
+const MIN_SAMPLE_MS = 2;
+/** Warm-up per function: enough calls for the JIT to optimise the hot loop and the allocator to settle. */
+const WARMUP_MS = 100;
+const WARMUP_MAX_CALLS = 1000;
+
+/** Median wall time of one call of each function (ns), sampled in interleaved rounds. */
+export function measureAll(calls: readonly (() => unknown)[], options: MeasureOptions): Measurement[] {
+  const batches = calls.map(warmUp);
+  const times: number[][] = calls.map(() => []);
+  const end = performance.now() + options.timeMs * calls.length;
+  for (let round = 0; round < options.maxSamples && (round < options.minSamples || performance.now() < end); round++) {
+    for (const [i, call] of calls.entries()) {
+      const batch = batches[i]!;
+      const start = performance.now();
+      for (let b = 0; b < batch; b++) call();
+      times[i]!.push((performance.now() - start) / batch);
+    }
+  }
+  return times.map((samples, i) => ({ medianNs: median(samples) * 1e6, samples: samples.length, batch: batches[i]! }));
+}
+
+/** Calls `call` for a while and returns how many calls make one sample of at least MIN_SAMPLE_MS. */
+function warmUp(call: () => unknown): number {
+  const start = performance.now();
+  let calls = 0;
+  do {
+    call();
+    calls++;
+  } while (performance.now() - start < WARMUP_MS && calls < WARMUP_MAX_CALLS);
+  const perCallMs = (performance.now() - start) / calls;
+  return Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(perCallMs, 1e-6)));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
