@@ -1,10 +1,11 @@
 /**
  * `mailprobe serve`: the embedded sandbox as a local mail server, for developing mail clients or running
- * scenarios from elsewhere. Runs until SIGINT or SIGTERM.
+ * scenarios from elsewhere, or — with --fault NAME — as a misbehaving server for testing clients'
+ * error handling. Runs until SIGINT or SIGTERM.
  */
 import { writeFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { startSandbox, type SandboxServiceName } from '../sandbox/index.js';
+import { FAULTS, FAULT_NAMES, startSandbox, type FaultName, type SandboxServiceName } from '../sandbox/index.js';
 import { ExitCode } from './exit-codes.js';
 
 /** As declared (kebab-case); the handler reads them camel-cased. */
@@ -13,6 +14,9 @@ interface ServeArgs {
   'smtp-port': number;
   'submission-port': number;
   'smtps-port': number;
+  'pop3-port': number;
+  'pop3s-port': number;
+  fault: FaultName | undefined;
   'ca-out': string | undefined;
 }
 
@@ -37,11 +41,29 @@ export const serveCommand = {
       .option('smtp-port', { type: 'number', default: 2525, describe: 'SMTP (STARTTLS offered, no AUTH; 0 = any free port)' })
       .option('submission-port', { type: 'number', default: 2587, describe: 'Submission (STARTTLS, then AUTH)' })
       .option('smtps-port', { type: 'number', default: 2465, describe: 'SMTP over implicit TLS, with AUTH' })
+      // Not Dovecot's 1110/1995 of our real targets (docs/targets.md), so both can run at once.
+      .option('pop3-port', { type: 'number', default: 2110, describe: 'POP3 (STLS offered)' })
+      .option('pop3s-port', { type: 'number', default: 2995, describe: 'POP3 over implicit TLS' })
+      .option('fault', {
+        type: 'string',
+        choices: FAULT_NAMES,
+        describe: 'Misbehave this way on every service it applies to (see below)',
+      })
       .option('ca-out', { type: 'string', describe: "Write the sandbox's certificate (PEM) here, for clients to trust" })
-      .epilogue('Users: alice/alicepw, bob/bobpw, carol/carolpw @example.test. Mail to them is kept in memory.'),
+      .epilogue(
+        'Users: alice/alicepw, bob/bobpw, carol/carolpw @example.test. Mail to them is kept in memory.\n\nFaults:\n' +
+          FAULT_NAMES.map((name) => `  ${name.padEnd(26)} ${FAULTS[name].description} [${FAULTS[name].protocols.join(', ')}]`).join('\n'),
+      ),
   handler: async (argv: ArgumentsCamelCase<ServeArgs>): Promise<void> => {
-    const ports: Record<SandboxServiceName, number> = { smtp: argv.smtpPort, submission: argv.submissionPort, smtps: argv.smtpsPort };
-    const sandbox = await startSandbox({ host: argv.host, ports });
+    const ports: Record<SandboxServiceName, number> = {
+      smtp: argv.smtpPort,
+      submission: argv.submissionPort,
+      smtps: argv.smtpsPort,
+      pop3: argv.pop3Port,
+      pop3s: argv.pop3sPort,
+    };
+    const sandbox = await startSandbox({ host: argv.host, ports, ...(argv.fault === undefined ? {} : { fault: argv.fault }) });
+    if (argv.fault !== undefined) process.stdout.write(`fault      ${argv.fault}: ${FAULTS[argv.fault].description}\n`);
     if (argv.caOut !== undefined) await writeFile(argv.caOut, sandbox.ca);
     for (const [name, url] of Object.entries(sandbox.targets)) process.stdout.write(`${name.padEnd(10)} ${url}\n`);
     process.stdout.write(

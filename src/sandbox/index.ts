@@ -1,13 +1,18 @@
 /**
  * The embedded sandbox: mailprobe's own mail system on loopback, the default target when no --target is
- * given, and `mailprobe serve`. This slice runs the SMTP side (smtp, submission, smtps) over an in-memory
- * store; POP3 and IMAP will serve the same store. Start takes ~0.1 s (certificate + listeners); close()
- * frees every socket and timer so the process can exit.
+ * given, and `mailprobe serve`. SMTP (smtp, submission, smtps) and POP3 (pop3, pop3s) serve one in-memory
+ * store. With `fault`, the services of the protocols that fault applies to are replaced by listeners that
+ * misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate + listeners); close() frees every
+ * socket and timer so the process can exit.
  * Imports sandbox/ modules only (they import smtp-server, selfsigned and node:*); the CLI and runner import
  * this module, never the other way round.
  */
+import { startFaultListeners } from './faults/listener.js';
+import type { FaultProtocol } from './faults/responders.js';
+import { faultAppliesTo, type FaultName } from './faults/table.js';
 import { SandboxLimits } from './limits.js';
-import { startSmtp, type SmtpListenerName } from './smtp.js';
+import { POP3_LISTENERS, startPop3, type Pop3ListenerName } from './pop3/server.js';
+import { SMTP_LISTENERS, startSmtp, type SmtpListenerName } from './smtp.js';
 import { MailStore } from './store.js';
 import { createCertificate } from './tls.js';
 import { DEFAULT_USERS, SANDBOX_DOMAIN, UserDirectory, type SandboxUser } from './users.js';
@@ -15,8 +20,10 @@ import { DEFAULT_USERS, SANDBOX_DOMAIN, UserDirectory, type SandboxUser } from '
 export type { MailStore, Mailbox, StoredMessage, StoreChange } from './store.js';
 export type { SandboxUser } from './users.js';
 export { DEFAULT_USERS, SANDBOX_DOMAIN, SandboxLimits };
+export { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from './faults/table.js';
+export type { FaultProtocol } from './faults/responders.js';
 
-export type SandboxServiceName = SmtpListenerName;
+export type SandboxServiceName = SmtpListenerName | Pop3ListenerName;
 
 export interface SandboxOptions {
   /** Where to listen; default 127.0.0.1 (loopback only). */
@@ -27,6 +34,10 @@ export interface SandboxOptions {
   users?: readonly SandboxUser[];
   /** The local domain; default example.test. */
   domain?: string;
+  /** Every service of the protocols this fault applies to misbehaves this way (see FAULTS). */
+  fault?: FaultName;
+  /** Only these protocols' services get the fault (default: all it applies to); the others stay healthy. */
+  faultProtocols?: readonly FaultProtocol[];
 }
 
 export interface Sandbox {
@@ -42,7 +53,20 @@ export interface Sandbox {
 
 const DEFAULT_HOST = '127.0.0.1';
 /** The service URL scheme: implicit TLS gets its own (SCENARIO-FORMAT.md, Targets). */
-const SCHEMES: Readonly<Record<SandboxServiceName, string>> = { smtp: 'smtp', submission: 'smtp', smtps: 'smtps' };
+const SCHEMES: Readonly<Record<SandboxServiceName, string>> = {
+  smtp: 'smtp',
+  submission: 'smtp',
+  smtps: 'smtps',
+  pop3: 'pop3',
+  pop3s: 'pop3s',
+};
+/** The services that speak TLS from the first byte (RFC 8314). */
+const IMPLICIT_TLS: ReadonlySet<string> = new Set(['smtps', 'pop3s']);
+
+interface Started {
+  ports: Partial<Record<SandboxServiceName, number>>;
+  close(): Promise<void>;
+}
 
 /** A URL host: IPv6 literals go in brackets (RFC 3986 §3.2.2). */
 function urlHost(host: string): string {
@@ -54,16 +78,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const users = new UserDirectory(options.users ?? DEFAULT_USERS, options.domain ?? SANDBOX_DOMAIN);
   const store = new MailStore(users.users.map((user) => user.name));
   const certificate = await createCertificate();
-  const smtp = await startSmtp({
-    host,
-    ports: { smtp: options.ports?.smtp ?? 0, submission: options.ports?.submission ?? 0, smtps: options.ports?.smtps ?? 0 },
-    hostname: `mx.${users.domain}`,
-    certificate,
-    users,
-    store,
-  });
+  const hostname = `mx.${users.domain}`;
+  const port = (name: SandboxServiceName): number => options.ports?.[name] ?? 0;
+  const { fault } = options;
+  /** The fault's listeners in place of a protocol's services, or undefined if that protocol stays healthy. */
+  const faulty = (protocol: FaultProtocol, names: readonly SandboxServiceName[]): Promise<Started> | undefined => {
+    if (fault === undefined || !faultAppliesTo(fault, protocol) || !(options.faultProtocols?.includes(protocol) ?? true)) return undefined;
+    const services = names.map((name) => ({ name, port: port(name), implicitTls: IMPLICIT_TLS.has(name) }));
+    return startFaultListeners({ fault, protocol, host, services, certificate });
+  };
+  const starters: Array<() => Promise<Started>> = [
+    () =>
+      faulty('smtp', SMTP_LISTENERS) ??
+      startSmtp({ host, ports: { smtp: port('smtp'), submission: port('submission'), smtps: port('smtps') }, hostname, certificate, users, store }),
+    () => faulty('pop3', POP3_LISTENERS) ?? startPop3({ host, ports: { pop3: port('pop3'), pop3s: port('pop3s') }, hostname, certificate, users, store }),
+  ];
+  const started: Started[] = [];
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(started.map((service) => service.close()));
+  };
+  try {
+    for (const start of starters) started.push(await start());
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  const ports = Object.assign({}, ...started.map((service) => service.ports)) as Record<SandboxServiceName, number>;
   const targets = Object.fromEntries(
-    Object.entries(smtp.ports).map(([name, port]) => [name, `${SCHEMES[name as SandboxServiceName]}://${urlHost(host)}:${port}`]),
+    Object.entries(ports).map(([name, bound]) => [name, `${SCHEMES[name as SandboxServiceName]}://${urlHost(host)}:${bound}`]),
   ) as Record<SandboxServiceName, string>;
   let closing: Promise<void> | undefined;
   return {
@@ -72,6 +114,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store,
     users: users.users,
     domain: users.domain,
-    close: () => (closing ??= smtp.close()),
+    close: () => (closing ??= closeAll()),
   };
 }
