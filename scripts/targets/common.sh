@@ -23,6 +23,8 @@ SERVICES=(
   "smtp 2525 plain"
   "submission 2587 plain"
   "smtps 2465 implicit"
+  "hardened 2625 plain"
+  "open-relay 2626 plain"
   "smtp-sink 2526 plain"
   "imap 1143 plain"
   "imaps 1993 implicit"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the real-server test targets on loopback: Debian's Postfix (SMTP 2525, submission 2587, SMTPS 2465),
+# Starts the real-server test targets on loopback: Debian's Postfix (SMTP 2525, submission 2587, SMTPS 2465;
+# for the audit a hardened SMTP 2625 and an open relay 2626),
 # Postfix's smtp-sink (2526) and Dovecot (IMAP 1143/1993, POP3 1110/1995, SASL for Postfix).
 # Installs the packages if missing, generates a test CA and server certificate, writes the configuration,
 # starts (or reloads) the daemons and waits until every port answers. Idempotent; never prompts.
@@ -147,6 +148,17 @@ configure_postfix() {
 ' -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes'
   postconf -M '127.0.0.1:2465/inet=127.0.0.1:2465 inet n - n - - smtpd -o syslog_name=postfix/smtps'\
 ' -o smtpd_tls_wrappermode=yes -o smtpd_sasl_auth_enable=yes'
+  # Two more smtpd listeners for `mailprobe audit` (issue 8), differing from 2525 only where named: a hardened
+  # one the audit must tell apart on exactly VRFY, TLS versions and bare-LF end-of-data (SMTP smuggling),
+  # and an open relay (loopback trusted) that must give the relay fail. It still delivers nothing off this
+  # machine: relay_transport = error bounces whatever it accepts (and the audit's relay probes never pass
+  # RCPT); smtpd_reject_unlisted_recipient = no stops smtpd refusing those recipients up front for that reason.
+  postconf -M '127.0.0.1:2625/inet=127.0.0.1:2625 inet n - n - - smtpd -o syslog_name=postfix/hardened'\
+' -o disable_vrfy_command=yes -o smtpd_tls_protocols=>=TLSv1.2 -o smtpd_tls_mandatory_protocols=>=TLSv1.2'\
+' -o smtpd_forbid_bare_newline=yes'
+  postconf -M '127.0.0.1:2626/inet=127.0.0.1:2626 inet n - n - - smtpd -o syslog_name=postfix/openrelay'\
+' -o mynetworks=127.0.0.0/8 -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination'\
+' -o smtpd_reject_unlisted_recipient=no'
   # maillog_file needs postlogd.
   postconf -M postlog/unix-dgram >/dev/null 2>&1 ||
     postconf -M 'postlog/unix-dgram=postlog unix-dgram n - n - 1 postlogd'
