@@ -233,31 +233,35 @@ export class ImapSession implements ProtocolSession {
     const tag = this.nextTag();
     const log = new ResponseLog();
     let pending: Buffer[] = [Buffer.from(`${tag} `)];
-    const flush = async (): Promise<void> => {
-      if (pending.length > 0) await this.write(Buffer.concat(pending), what, ctx);
-      pending = [];
+    let pendingBytes = pending[0]!.length;
+    // Octets from here on in `pending` are recorded as a secret (only their count).
+    let redactFrom: number | undefined;
+    const queue = (bytes: Buffer, secret = false): void => {
+      if (secret) redactFrom ??= pendingBytes;
+      pending.push(bytes);
+      pendingBytes += bytes.length;
     };
-    const sendSecret = async (bytes: Buffer): Promise<void> => {
-      await flush();
-      await this.write(bytes, what, ctx, 0);
+    const flush = async (): Promise<void> => {
+      if (pendingBytes > 0) await this.write(Buffer.concat(pending, pendingBytes), what, ctx, redactFrom);
+      pending = [];
+      pendingBytes = 0;
+      redactFrom = undefined;
     };
     for (const part of parts) {
       if (part.kind === 'text') {
-        if (part.secret) await sendSecret(part.bytes);
-        else pending.push(part.bytes);
+        queue(part.bytes, part.secret);
         continue;
       }
       const synchronizing = part.synchronizing === 'auto' ? !this.allowsNonSynchronizing(part.bytes.length) : part.synchronizing;
-      pending.push(Buffer.from(`${part.literal8 ? '~' : ''}{${part.bytes.length}${synchronizing ? '' : '+'}}${CRLF}`));
+      queue(Buffer.from(`${part.literal8 ? '~' : ''}{${part.bytes.length}${synchronizing ? '' : '+'}}${CRLF}`));
       if (synchronizing) {
         await flush();
         const status = await this.collect(tag, ctx, `waiting for "+" to send a literal of ${part.bytes.length} octets in ${what}`, log);
         if (status !== CONTINUATION_STATUS) return log.ended(status);
       }
-      if (part.secret) await sendSecret(part.bytes);
-      else pending.push(part.bytes);
+      queue(part.bytes, part.secret);
     }
-    pending.push(Buffer.from(CRLF));
+    queue(Buffer.from(CRLF));
     await flush();
     return log.ended(await this.collect(tag, ctx, `reading the response to ${what}`, log));
   }
