@@ -28,6 +28,9 @@ const SERVICE_CHECKS: Record<string, (ctx: ServiceContext) => Promise<CheckOutco
   ...smugglingChecks,
 };
 
+/** Every implemented check id (a test holds this equal to the catalogue). */
+export const CHECK_IMPLEMENTATIONS: Readonly<Record<string, unknown>> = { ...SERVICE_CHECKS, ...dnsChecks };
+
 export interface AuditOptions {
   /** Domains, host[:port] or smtp(s):// URLs, as given. */
   targets: string[];
