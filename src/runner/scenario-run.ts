@@ -13,6 +13,7 @@ import { compilePattern } from '../scenario/pattern.js';
 import { Transcript } from '../wire/transcript.js';
 import { ErrorCode, MailprobeError, toMailprobeError } from '../util/errors.js';
 import { formatDuration } from '../util/duration.js';
+import { Limits } from '../util/limits.js';
 import { messageIdOf } from '../mime/message.js';
 import { checkReply } from './expect.js';
 import { Scope, type Builtins } from './scope.js';
@@ -43,6 +44,12 @@ interface OpenSession {
 }
 
 const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
+
+/** A reply as results keep it: matched whole, stored cut at the limit. */
+function clipReply(text: string): string {
+  const max = Limits.resultReplyChars;
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
 
 function errorFailure(err: unknown): Failure {
   const e = toMailprobeError(err);
@@ -141,12 +148,12 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       if (expectation) throw new MailprobeError(ErrorCode.PROTOCOL, `${stepLabel(step)} read no reply to check`);
       return {};
     }
-    const summary = { status: reply.status, text: transcript.mask(reply.text) };
+    const summary = { status: reply.status, text: clipReply(transcript.mask(reply.text)) };
     if (!expectation) return { reply: summary };
     const outcome = checkReply({ expectation, reply, driver, latencyMs, compile });
     if (!outcome.ok) {
       const f = outcome.failure;
-      if (f.actual !== undefined) f.actual = transcript.mask(f.actual);
+      if (f.actual !== undefined) f.actual = clipReply(transcript.mask(f.actual));
       return { failure: f, reply: summary };
     }
     for (const [name, value] of Object.entries(outcome.captures)) scope.set(name, value);

@@ -15,5 +15,7 @@ export const Limits = {
   transcriptBytes: 256 * 1024,
   /** Longest single transcript entry kept verbatim (a message body is summarised past this). */
   transcriptEntryBytes: 4 * 1024,
+  /** Most characters of a reply kept in a result (a RETR of a large message is matched whole, reported cut). */
+  resultReplyChars: 8 * 1024,
 } as const;
 export type LimitName = keyof typeof Limits;

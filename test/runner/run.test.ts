@@ -77,3 +77,14 @@ t.test('a scenario whose target is not given is skipped with the reason', async 
   t.match(skipped.failure?.message, /needs target "submission"/);
   t.same(result.summary, { total: 1, passed: 0, failed: 0, errors: 0, skipped: 1, interrupted: 0 });
 });
+
+t.test('a long reply is matched whole but kept cut at the result limit', async (t) => {
+  const long = await startRawServer((socket) => socket.write(`220 ${'X'.repeat(20_000)} end\r\n`));
+  t.teardown(() => long.close());
+  const result = await run(t, ['long-reply.yaml'], { long: long.url });
+  const scenario = result.scenarios[0]!;
+  t.equal(scenario.outcome, 'passed', 'the regex saw the whole reply');
+  const text = scenario.steps[0]!.reply!.text;
+  t.ok(text.length < 9000, `kept ${text.length} characters`);
+  t.match(text, /… \(\d+ more characters\)$/);
+});
