@@ -167,7 +167,9 @@ class Pop3Listener {
       this.connections.add(connection);
       socket.once('close', () => this.connections.delete(connection));
     };
-    this.server = implicitTls ? tls.createServer({ secureContext }, accept) : net.createServer(accept);
+    // tls.Server builds its own context from key and cert (a `secureContext` option is ignored there).
+    const { key, cert } = options.certificate;
+    this.server = implicitTls ? tls.createServer({ key, cert }, accept) : net.createServer(accept);
     // A client that fails the implicit-TLS handshake never becomes a connection; nothing to clean up.
     this.server.on('tlsClientError', () => undefined);
   }

@@ -85,7 +85,12 @@ export class Pop3TestClient {
   /** RFC 2595 §4: STLS, then a verified handshake against `ca`. */
   async stls(ca: string): Promise<string> {
     const status = await this.command('STLS');
-    if (!status.startsWith('+OK')) return status;
+    if (status.startsWith('+OK')) await this.startTls(ca);
+    return status;
+  }
+
+  /** A TLS handshake on the connection as it is, verified against `ca` for "localhost". */
+  async startTls(ca: string): Promise<void> {
     this.detach(this.socket);
     const secure = tls.connect({ socket: this.socket, ca, servername: 'localhost' });
     await new Promise<void>((resolve, reject) => {
@@ -94,7 +99,6 @@ export class Pop3TestClient {
     });
     this.socket = secure;
     this.attach(secure);
-    return status;
   }
 
   close(): void {
