@@ -16,6 +16,8 @@ interface ServeArgs {
   'smtps-port': number;
   'pop3-port': number;
   'pop3s-port': number;
+  'imap-port': number;
+  'imaps-port': number;
   fault: FaultName | undefined;
   'ca-out': string | undefined;
 }
@@ -44,6 +46,8 @@ export const serveCommand = {
       // Not Dovecot's 1110/1995 of our real targets (docs/targets.md), so both can run at once.
       .option('pop3-port', { type: 'number', default: 2110, describe: 'POP3 (STLS offered)' })
       .option('pop3s-port', { type: 'number', default: 2995, describe: 'POP3 over implicit TLS' })
+      .option('imap-port', { type: 'number', default: 2143, describe: 'IMAP4rev1 (STARTTLS offered)' })
+      .option('imaps-port', { type: 'number', default: 2993, describe: 'IMAP over implicit TLS' })
       .option('fault', {
         type: 'string',
         choices: FAULT_NAMES,
@@ -61,6 +65,8 @@ export const serveCommand = {
       smtps: argv.smtpsPort,
       pop3: argv.pop3Port,
       pop3s: argv.pop3sPort,
+      imap: argv.imapPort,
+      imaps: argv.imapsPort,
     };
     const sandbox = await startSandbox({ host: argv.host, ports, ...(argv.fault === undefined ? {} : { fault: argv.fault }) });
     if (argv.fault !== undefined) process.stdout.write(`fault      ${argv.fault}: ${FAULTS[argv.fault].description}\n`);

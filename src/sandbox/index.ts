@@ -1,8 +1,8 @@
 /**
  * The embedded sandbox: mailprobe's own mail system on loopback, the default target when no --target is
- * given, and `mailprobe serve`. SMTP (smtp, submission, smtps) and POP3 (pop3, pop3s) serve one in-memory
- * store. With `fault`, the services of the protocols that fault applies to are replaced by listeners that
- * misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate + listeners); close() frees every
+ * given, and `mailprobe serve`. SMTP (smtp, submission, smtps), POP3 (pop3, pop3s) and IMAP (imap, imaps)
+ * serve one in-memory store. With `fault`, the services of the protocols that fault applies to are
+ * replaced by listeners that misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate + listeners); close() frees every
  * socket and timer so the process can exit.
  * Imports sandbox/ modules only (they import smtp-server, selfsigned and node:*); the CLI and runner import
  * this module, never the other way round.
@@ -11,6 +11,7 @@ import { startFaultListeners } from './faults/listener.js';
 import type { FaultProtocol } from './faults/responders.js';
 import { faultAppliesTo, type FaultName } from './faults/table.js';
 import { SandboxLimits } from './limits.js';
+import { IMAP_LISTENERS, startImap, type ImapListenerName } from './imap/server.js';
 import { POP3_LISTENERS, startPop3, type Pop3ListenerName } from './pop3/server.js';
 import { SMTP_LISTENERS, startSmtp, type SmtpListenerName } from './smtp.js';
 import { MailStore } from './store.js';
@@ -23,7 +24,7 @@ export { DEFAULT_USERS, SANDBOX_DOMAIN, SandboxLimits };
 export { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from './faults/table.js';
 export type { FaultProtocol } from './faults/responders.js';
 
-export type SandboxServiceName = SmtpListenerName | Pop3ListenerName;
+export type SandboxServiceName = SmtpListenerName | Pop3ListenerName | ImapListenerName;
 
 export interface SandboxOptions {
   /** Where to listen; default 127.0.0.1 (loopback only). */
@@ -41,7 +42,7 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox {
-  /** Service name → URL: { smtp: "smtp://127.0.0.1:40125", submission: "smtp://…", smtps: "smtps://…" }. */
+  /** Service name → URL: { smtp: "smtp://127.0.0.1:40125", submission: "smtp://…", smtps: "smtps://…", imap: "imap://…", imaps: "imaps://…" }. */
   targets: Record<SandboxServiceName, string>;
   /** The PEM certificate the services present; self-signed, so clients trust it as their CA. */
   ca: string;
@@ -59,9 +60,11 @@ const SCHEMES: Readonly<Record<SandboxServiceName, string>> = {
   smtps: 'smtps',
   pop3: 'pop3',
   pop3s: 'pop3s',
+  imap: 'imap',
+  imaps: 'imaps',
 };
 /** The services that speak TLS from the first byte (RFC 8314). */
-const IMPLICIT_TLS: ReadonlySet<string> = new Set(['smtps', 'pop3s']);
+const IMPLICIT_TLS: ReadonlySet<string> = new Set(['smtps', 'pop3s', 'imaps']);
 
 interface Started {
   ports: Partial<Record<SandboxServiceName, number>>;
@@ -92,6 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faulty('smtp', SMTP_LISTENERS) ??
       startSmtp({ host, ports: { smtp: port('smtp'), submission: port('submission'), smtps: port('smtps') }, hostname, certificate, users, store }),
     () => faulty('pop3', POP3_LISTENERS) ?? startPop3({ host, ports: { pop3: port('pop3'), pop3s: port('pop3s') }, hostname, certificate, users, store }),
+    () => faulty('imap', IMAP_LISTENERS) ?? startImap({ host, ports: { imap: port('imap'), imaps: port('imaps') }, hostname, certificate, users, store }),
   ];
   const started: Started[] = [];
   const closeAll = async (): Promise<void> => {

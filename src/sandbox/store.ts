@@ -39,7 +39,11 @@ export type StoreChange =
   | { type: 'append'; user: string; mailbox: string; message: StoredMessage }
   | { type: 'flags'; user: string; mailbox: string; message: StoredMessage }
   | { type: 'expunge'; user: string; mailbox: string; uids: number[] }
-  | { type: 'create'; user: string; mailbox: string };
+  | { type: 'create'; user: string; mailbox: string }
+  /** RFC 9051 §6.3.5 DELETE: the mailbox and its messages are gone. */
+  | { type: 'delete'; user: string; mailbox: string }
+  /** RFC 9051 §6.3.6 RENAME: `mailbox` is now called `newName` (one event per renamed inferior too). */
+  | { type: 'rename'; user: string; mailbox: string; newName: string };
 
 interface StoreEvents {
   change: [StoreChange];
@@ -180,6 +184,61 @@ export class MailStore extends EventEmitter<StoreEvents> {
     const removedUids = removed.map((m) => m.uid);
     this.emit('change', { type: 'expunge', user, mailbox: box.name, uids: removedUids });
     return removedUids;
+  }
+
+  /**
+   * RFC 9051 §6.3.5 DELETE. INBOX cannot be deleted; a mailbox with inferiors is refused too (Dovecot's
+   * "Mailbox has children"), so that no \Noselect placeholders are needed. Throws with the reason.
+   */
+  deleteMailbox(user: string, name: string): void {
+    const state = this.userState(user);
+    const box = this.mailboxState(state, user, name);
+    if (box.name === INBOX) throw new Error('INBOX cannot be deleted');
+    if (this.inferiors(state, box.name).length > 0) throw new Error(`mailbox "${box.name}" has inferiors; delete them first`);
+    state.mailboxes.delete(box.name);
+    state.bytes -= box.messages.reduce((sum, m) => sum + m.bytes.length, 0);
+    this.emit('change', { type: 'delete', user, mailbox: box.name });
+  }
+
+  /**
+   * RFC 9051 §6.3.6 RENAME: renames the mailbox and its inferiors, creating missing superiors of the new
+   * name; UIDVALIDITY and UIDs are kept. Renaming INBOX moves its messages into a new mailbox and leaves
+   * INBOX empty. Throws if the source is missing, the target exists or is not a valid name.
+   */
+  renameMailbox(user: string, from: string, to: string): void {
+    const state = this.userState(user);
+    const box = this.mailboxState(state, user, from);
+    const target = normalizeMailboxName(to);
+    if (!isValidMailboxName(target)) throw new Error(`invalid mailbox name "${to}"`);
+    if (state.mailboxes.has(target)) throw new Error(`mailbox "${target}" already exists`);
+    if (target.startsWith(box.name + HIERARCHY_DELIMITER)) throw new Error(`cannot rename "${box.name}" into itself`);
+    if (box.name === INBOX) {
+      const moved = box.messages;
+      this.createMailbox(user, target);
+      const created = state.mailboxes.get(target)!;
+      created.messages = moved;
+      created.uidNext = box.uidNext;
+      box.messages = [];
+      this.emit('change', { type: 'expunge', user, mailbox: INBOX, uids: moved.map((m) => m.uid) });
+      return;
+    }
+    const renames = [box.name, ...this.inferiors(state, box.name)].map((old) => [old, target + old.slice(box.name.length)] as const);
+    const parts = target.split(HIERARCHY_DELIMITER);
+    for (let depth = 1; depth < parts.length; depth++) {
+      const superior = parts.slice(0, depth).join(HIERARCHY_DELIMITER);
+      if (!state.mailboxes.has(superior)) this.createIn(state, user, superior);
+    }
+    for (const [old, renamed] of renames) {
+      const moving = state.mailboxes.get(old)!;
+      state.mailboxes.delete(old);
+      moving.name = renamed;
+      state.mailboxes.set(renamed, moving);
+      this.emit('change', { type: 'rename', user, mailbox: old, newName: renamed });
+    }
+  }
+
+  private inferiors(state: UserState, name: string): string[] {
+    return [...state.mailboxes.keys()].filter((other) => other.startsWith(name + HIERARCHY_DELIMITER));
   }
 
   private createIn(state: UserState, user: string, name: string): Mailbox {
