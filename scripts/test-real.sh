@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run test:real`: runs the built-in SMTP suite against real servers on loopback (Postfix and smtp-sink,
+# `npm run test:real`: runs the built-in suites against real servers on loopback (Postfix, Dovecot and smtp-sink,
 # started by scripts/targets/start.sh) with TLS verified against the targets' own CA (or $MAILPROBE_CA),
 # writes JUnit and JSON reports under reports/, and judges the results against
 # scripts/real-expected-failures.txt: it fails on any failure not listed there and on any listed failure
@@ -60,4 +60,12 @@ run_suite postfix scenarios/smtp \
 run_suite smtp-sink scenarios/smtp --tag core --target smtp://127.0.0.1:2526 \
   --reporter console --reporter "junit=$REPORT_DIR/real-sink-junit.xml" --reporter "json=$REPORT_DIR/real-sink.json"
 
-node scripts/real-verdict.mjs "$EXPECTED_FAILURES" postfix="$REPORT_DIR/real.json" smtp-sink="$REPORT_DIR/real-sink.json"
+# Dovecot's POP3 and IMAP, fed by Postfix: messages are delivered over SMTP and read back.
+DOVECOT_TARGETS=(--target smtp=smtp://127.0.0.1:2525 --target pop3=pop3://127.0.0.1:1110 --target imap=imap://127.0.0.1:1143)
+run_suite dovecot-pop3 scenarios/pop3 "${DOVECOT_TARGETS[@]}" \
+  --reporter console --reporter "junit=$REPORT_DIR/real-pop3-junit.xml" --reporter "json=$REPORT_DIR/real-pop3.json"
+run_suite dovecot-imap scenarios/imap "${DOVECOT_TARGETS[@]}" \
+  --reporter console --reporter "junit=$REPORT_DIR/real-imap-junit.xml" --reporter "json=$REPORT_DIR/real-imap.json"
+
+node scripts/real-verdict.mjs "$EXPECTED_FAILURES" postfix="$REPORT_DIR/real.json" smtp-sink="$REPORT_DIR/real-sink.json" \
+  dovecot-pop3="$REPORT_DIR/real-pop3.json" dovecot-imap="$REPORT_DIR/real-imap.json"
