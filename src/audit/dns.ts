@@ -2,9 +2,10 @@
  * DNS for the audit: one resolver (the system's, or --resolver IP[:PORT]) with a timeout, every query and
  * answer logged as transcript entries (session "dns") so DNS findings carry evidence like SMTP ones, and
  * errors named (no such name, no data, timeout). Also the resolver function mailauth takes.
- * Imports node:dns, results/types and audit/types only.
+ * Imports node:dns, node:net (isIP), results/types and audit/types only.
  */
 import { Resolver } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { TranscriptEntry } from '../results/types.js';
 import type { NetworkProblem } from './types.js';
 
@@ -30,6 +31,17 @@ const NAMED_ERRORS: Record<string, 'nxdomain' | 'nodata' | 'timeout'> = {
   ENODATA: 'nodata',
   ETIMEOUT: 'timeout',
 };
+
+/** RFC 1035 §3.5 in-addr.arpa and RFC 3596 §2.5 ip6.arpa names of an address. */
+export function reverseName(address: string): string {
+  if (isIP(address) === 4) return `${address.split('.').reverse().join('.')}.in-addr.arpa`;
+  const groups = address.split('::');
+  const head = groups[0] ? groups[0].split(':') : [];
+  const tail = groups[1] ? groups[1].split(':') : [];
+  const full = [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
+  const nibbles = full.map((group) => group.padStart(4, '0')).join('');
+  return `${[...nibbles].reverse().join('.')}.ip6.arpa`;
+}
 
 export function problemOfDns(reason: 'nxdomain' | 'nodata' | 'timeout' | 'error'): NetworkProblem {
   return reason === 'timeout' ? 'dns-timeout' : 'dns';
@@ -68,7 +80,9 @@ export class DnsClient {
   async query<T extends RecordType>(type: T, name: string): Promise<DnsOutcome<T>> {
     this.record('c', `${type} ${name}?`);
     try {
-      const answers = (type === 'PTR' ? await this.resolver.reverse(name) : await this.resolver.resolve(name, type)) as Answers[T];
+      // PTR asks the server for the arpa name: Resolver.reverse() would answer from /etc/hosts first.
+      const asked = type === 'PTR' && isIP(name) !== 0 ? reverseName(name) : name;
+      const answers = (await this.resolver.resolve(asked, type)) as Answers[T];
       const lines = render(type, answers);
       this.record('s', lines.length > 0 ? lines.join('\n') : `no ${type} records`);
       return { ok: true, answers };

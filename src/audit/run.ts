@@ -215,8 +215,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       subjects.push(subject);
       plans.push(...hosts);
     }
+    // With only domain checks selected (--checks dns), the hosts are not contacted at all.
+    const anyServiceCheck = CHECKS.some((check) => check.scope === 'service' && options.checks.has(check.id));
     const limit = pLimit(options.concurrency);
-    subjects.push(...(await Promise.all(plans.map((plan) => limit(() => auditHost(plan, settings, options))))));
+    if (anyServiceCheck) subjects.push(...(await Promise.all(plans.map((plan) => limit(() => auditHost(plan, settings, options))))));
     return {
       version: AUDIT_RESULT_VERSION,
       tool: { name: 'mailprobe', version: options.version },
