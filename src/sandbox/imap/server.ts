@@ -118,7 +118,7 @@ export async function startImap(options: ImapSandboxOptions): Promise<ImapSandbo
   };
 
   const plain = net.createServer((socket) => accept(socket, false));
-  const implicit = tls.createServer({ secureContext }, (socket) => accept(socket, true));
+  const implicit = tls.createServer({ key: options.certificate.key, cert: options.certificate.cert }, (socket) => accept(socket, true));
   // A failed handshake on imaps is the client's problem; the server goes on.
   implicit.on('tlsClientError', (_err, socket) => socket.destroy());
   const servers = [plain, implicit];
