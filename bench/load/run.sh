@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Benchmark of `mailprobe load` against Postfix's C tools, in one run (figures from different runs or
+# machines do not compare: this machine's spread is ±10–15 %):
+#   1. throughput: smtp-source and mailprobe load, same message size and session count, one message per
+#      session, against the same smtp-sink, at 1, 20 and 100 sessions: messages/s each and the ratio;
+#   2. memory: 5 000 SMTP sessions held open at once, the generator's peak RSS (goal < 600 MB);
+#   3. latency: against an smtp-sink that waits a known time (-w 1) before answering DATA, the DATA step's
+#      p50 must exceed the undelayed p50 by that time within 1 ms.
+# Needs Postfix (smtp-sink, smtp-source) and a built mailprobe: `npm run build && bash bench/load/run.sh`.
+# Loopback only; every process it starts is stopped on exit. MESSAGES=n sets the messages per session count.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+SINK=${SMTP_SINK:-/usr/sbin/smtp-sink}
+SOURCE=${SMTP_SOURCE:-/usr/sbin/smtp-source}
+MAILPROBE=(node dist/cli/main.js)
+MESSAGES=${MESSAGES:-10000}
+SIZE=1024
+HOLD_SESSIONS=${HOLD_SESSIONS:-5000}
+WORK=$(mktemp -d)
+PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in "$SINK" "$SOURCE"; do
+  [[ -x $tool ]] || { echo "bench: $tool not found (apt-get install postfix)" >&2; exit 2; }
+done
+[[ -f dist/cli/main.js ]] || { echo 'bench: build mailprobe first (npm run build)' >&2; exit 2; }
+# 5 000 sessions need 5 000 descriptors on each side.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# Starts smtp-sink on a free port with extra options; prints the port.
+start_sink() {
+  local port
+  port=$(free_port)
+  # -u: smtp-sink refuses to run as root; 1024: the listen backlog.
+  "$SINK" -u nobody "$@" "127.0.0.1:$port" 1024 </dev/null >"$WORK/sink-$port.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 50); do
+    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { echo "$port"; return; }
+    sleep 0.1
+  done
+  echo "bench: smtp-sink did not start on $port" >&2
+  exit 1
+}
+
+# The same payload as smtp-source -l $SIZE: $SIZE bytes of body after the headers, in CRLF lines.
+MAILPROBE_BENCH_BODY=$(node -e '
+  const size = Number(process.argv[1]); const lines = [];
+  let left = size;
+  while (left > 0) { const n = Math.min(78, left - 2); lines.push("x".repeat(Math.max(0, n))); left -= Math.max(0, n) + 2; }
+  process.stdout.write(lines.join("\n"));' "$SIZE")
+export MAILPROBE_BENCH_BODY
+
+json_field() {
+  node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(process.argv[2].split(".").reduce((o,k)=>o[k],r))' "$1" "$2"
+}
+
+now() { date +%s.%N; }
+
+echo "== Throughput: one ${SIZE}-byte message per session, $MESSAGES messages, same smtp-sink =="
+PORT=$(start_sink)
+printf '%-9s %14s %16s %7s\n' sessions smtp-source 'mailprobe load' ratio
+for sessions in 1 20 100; do
+  count=$MESSAGES
+  [[ $sessions == 1 ]] && count=$((MESSAGES / 4))
+  start=$(now)
+  "$SOURCE" -s "$sessions" -m "$count" -l "$SIZE" "127.0.0.1:$PORT"
+  end=$(now)
+  source_rate=$(node -e "console.log(($count / ($end - $start)).toFixed(0))")
+  "${MAILPROBE[@]}" load bench/load/sink-message.yaml --target "smtp://127.0.0.1:$PORT" \
+    --connections "$sessions" --iterations "$count" --reporter "json=$WORK/t$sessions.json" >/dev/null || true
+  probe_rate=$(json_field "$WORK/t$sessions.json" throughput.messagesPerSec)
+  probe_errors=$(json_field "$WORK/t$sessions.json" totals.errors)
+  ratio=$(node -e "console.log(($probe_rate / $source_rate).toFixed(2))")
+  printf '%-9s %12s/s %14.0f/s %6sx%s\n' "$sessions" "$source_rate" "$probe_rate" "$ratio" \
+    "$([[ $probe_errors != 0 ]] && echo "  ($probe_errors errors)")"
+done
+
+echo
+echo "== Memory: $HOLD_SESSIONS SMTP sessions held open at once =="
+"${MAILPROBE[@]}" load bench/load/hold-open.yaml --target "smtp://127.0.0.1:$PORT" \
+  --connections "$HOLD_SESSIONS" --iterations "$HOLD_SESSIONS" --ramp-up 5s --timeout 60s \
+  --reporter "json=$WORK/hold.json" >/dev/null &
+probe=$!
+PIDS+=("$probe")
+peak=0
+while kill -0 "$probe" 2>/dev/null; do
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$probe/status" 2>/dev/null || echo 0)
+  (( ${rss:-0} > peak )) && peak=$rss
+  sleep 0.2
+done
+wait "$probe" || true
+held=$(json_field "$WORK/hold.json" totals.passed)
+echo "sessions held: $held of $HOLD_SESSIONS; peak RSS: $((peak / 1024)) MB (goal < 600 MB)"
+
+echo
+echo "== Latency: smtp-sink waiting 1 s before its DATA reply =="
+"${MAILPROBE[@]}" load bench/load/sink-message.yaml --target "smtp://127.0.0.1:$PORT" \
+  --connections 10 --iterations 40 --reporter "json=$WORK/base.json" >/dev/null || true
+SLOW=$(start_sink -w 1)
+"${MAILPROBE[@]}" load bench/load/sink-message.yaml --target "smtp://127.0.0.1:$SLOW" \
+  --connections 10 --iterations 40 --reporter "json=$WORK/slow.json" >/dev/null || true
+node -e '
+  const fs = require("fs");
+  const data = (f) => JSON.parse(fs.readFileSync(f, "utf8")).scenarios[0].steps.find((s) => s.name === "DATA").latency.p50Ms;
+  const base = data(process.argv[1]), slow = data(process.argv[2]);
+  const off = slow - base - 1000;
+  console.log(`DATA p50: ${base.toFixed(3)} ms undelayed, ${slow.toFixed(3)} ms with -w 1: ${off >= 0 ? "+" : ""}${off.toFixed(3)} ms off the 1 s wait (goal within 1 ms)`);
+' "$WORK/base.json" "$WORK/slow.json"
