@@ -22,10 +22,10 @@ import { Capability, CONTINUATION_STATUS, GREETING_STATUS_WORDS, ImapStatus } fr
 
 const CRLF = '\r\n';
 /** The `auth:` mechanism that means the LOGIN command rather than a SASL mechanism. */
-export const LOGIN_COMMAND = 'LOGIN-COMMAND';
+const LOGIN_COMMAND = 'LOGIN-COMMAND';
 
 /** What a command is called in messages: its verb, with UID kept ("UID FETCH"). */
-export function commandName(line: string): string {
+function commandName(line: string): string {
   const m = /^\s*((?:UID\s+)?[A-Za-z0-9-]+)/i.exec(line);
   return m ? m[1]!.replace(/\s+/, ' ').toUpperCase() : 'command';
 }
@@ -68,7 +68,7 @@ function isBye(response: ImapResponse): boolean {
   return response.kind === 'status' && response.tag === undefined && response.status === ImapStatus.BYE;
 }
 
-export function toReply({ responses, status }: Exchange): Reply {
+function toReply({ responses, status }: Exchange): Reply {
   const texts = responses.map(responseText);
   const reply: Reply = {
     status,
@@ -111,9 +111,9 @@ export class ImapSession implements ProtocolSession {
         return this.command(splitSendText(action.text), commandName(action.text), ctx);
       case 'raw':
         await this.write(action.bytes, 'raw bytes', ctx);
-        return action.read ? this.readExchange(undefined, ctx, 'reading the response to raw bytes') : undefined;
+        return action.read ? this.readExchange(ctx, 'reading the response to raw bytes') : undefined;
       case 'read':
-        return this.greeted ? this.readExchange(undefined, ctx, 'reading the next response') : this.readGreeting(ctx);
+        return this.greeted ? this.readExchange(ctx, 'reading the next response') : this.readGreeting(ctx);
       case 'starttls':
         return this.starttls(ctx);
       case 'auth':
@@ -202,6 +202,7 @@ export class ImapSession implements ProtocolSession {
     const log = new ResponseLog();
     const started = await this.collect(tag, ctx, 'waiting for "+" after IDLE', log);
     if (started !== CONTINUATION_STATUS) return log.ended(started);
+    // Without g and y, test() keeps no lastIndex between lines.
     const until = new RegExp(action.until.source, action.until.flags.replace(/[gy]/g, ''));
     const deadline = Date.now() + action.idleTimeoutMs;
     const waitingFor = `waiting during IDLE for an untagged response matching ${until}`;
@@ -272,10 +273,10 @@ export class ImapSession implements ProtocolSession {
     return this.capabilities.has(Capability.LITERAL_MINUS) && octets <= ImapLimits.literalMinusBytes;
   }
 
-  /** Responses up to a tagged completion (with any tag) or a continuation request. */
-  private async readExchange(tag: string | undefined, ctx: StepContext, waitingFor: string): Promise<Exchange> {
+  /** Responses up to a tagged completion (with any tag: the command was sent raw) or a continuation request. */
+  private async readExchange(ctx: StepContext, waitingFor: string): Promise<Exchange> {
     const log = new ResponseLog();
-    return log.ended(await this.collect(tag, ctx, waitingFor, log));
+    return log.ended(await this.collect(undefined, ctx, waitingFor, log));
   }
 
   /**
