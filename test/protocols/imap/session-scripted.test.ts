@@ -180,3 +180,14 @@ t.test('send: a line break outside a literal, or a literal longer than the text,
   t.match(short.message, /announces 9 octets but only 3 follow/);
   t.equal(client.received(), '', 'nothing was sent');
 });
+
+t.test('AUTHENTICATE XOAUTH2: the token as initial response; an error challenge gets the empty answer', async (t) => {
+  const answers = ['+ eyJzdGF0dXMiOiI0MDEifQ==', 'A001 NO [AUTHENTICATIONFAILED] Invalid token'];
+  const client = await scripted(t, '* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] ready', (_line, socket) => socket.write(`${answers.shift()}\r\n`));
+  await client.perform({ kind: 'read' });
+  const reply = await client.perform({ kind: 'auth', mechanism: 'XOAUTH2', username: 'alice', password: 'token123' });
+  t.equal(reply.status, 'NO');
+  const initial = Buffer.from('user=alice\x01auth=Bearer token123\x01\x01').toString('base64');
+  t.equal(client.received(), `A001 AUTHENTICATE XOAUTH2 ${initial}\r\n\r\n`);
+  t.notOk(JSON.stringify(client.transcript.entries()).includes(initial), 'the initial response is a secret');
+});
