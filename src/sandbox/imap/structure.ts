@@ -40,7 +40,8 @@ function addressList(value: string | undefined): Buffer {
     if (text !== '') items.push(address(parseMailbox(text)));
     if (groupEnds || (group && text === '')) items.push(list([NIL, NIL, NIL, NIL]));
   }
-  return items.length > 0 ? list(items) : NIL;
+  // RFC 3501 §9 env-to = "(" 1*address ")": addresses follow each other without a space.
+  return items.length > 0 ? Buffer.concat([Buffer.from('('), ...items, Buffer.from(')')]) : NIL;
 }
 
 // RFC 3501 §9 envelope = "(" env-date SP env-subject SP env-from SP env-sender SP env-reply-to SP env-to
