@@ -7,6 +7,7 @@ import type { Failure } from '../results/types.js';
 import { AssertCode } from '../results/types.js';
 import { exactReference } from '../scenario/interpolate.js';
 import { compareExact } from '../mime/compare.js';
+import { compareStructural, type StructuralDifference } from '../mime/index.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import type { Scope } from './scope.js';
 
@@ -19,7 +20,8 @@ function messageOf(scope: Scope, template: string, role: string): Buffer {
 
 export function compareMessages(scope: Scope, step: RoundtripStep): Failure | undefined {
   if (step.mode === 'structural') {
-    throw new MailprobeError(ErrorCode.UNSUPPORTED, 'roundtrip mode structural needs the MIME parser, which this version does not have yet; use mode: exact');
+    const differences = compareStructural(messageOf(scope, step.sent, 'sent'), messageOf(scope, step.received, 'received'), { ignoreHeaders: step.ignoreHeaders });
+    return structuralFailure(differences);
   }
   const diff = compareExact(messageOf(scope, step.sent, 'sent'), messageOf(scope, step.received, 'received'), step.ignoreHeaders);
   if (!diff) return undefined;
@@ -29,5 +31,25 @@ export function compareMessages(scope: Scope, step: RoundtripStep): Failure | un
     message: `messages differ at byte ${diff.offset} (line ${diff.line} of the sent message)`,
     expected: diff.sent,
     actual: diff.received,
+  };
+}
+
+/**
+ * Structural mode fails on the breaking differences; the allowed ones (refolded headers, another transfer
+ * encoding or boundary with the same content) are listed after them, so the report says all that changed.
+ */
+function structuralFailure(differences: readonly StructuralDifference[]): Failure | undefined {
+  const breaking = differences.filter((d) => d.breaking);
+  if (breaking.length === 0) return undefined;
+  const allowed = differences.filter((d) => !d.breaking);
+  const lines = breaking.map((d) => `- ${d.message}`);
+  if (allowed.length > 0) lines.push('also (allowed in structural mode):', ...allowed.map((d) => `- ${d.message}`));
+  const first = breaking[0]!;
+  return {
+    kind: 'assertion',
+    code: AssertCode.ROUNDTRIP,
+    message: `${breaking.length} structural difference${breaking.length > 1 ? 's' : ''} between the sent and the received message:\n${lines.join('\n')}`,
+    ...(first.expected !== undefined && { expected: first.expected }),
+    ...(first.actual !== undefined && { actual: first.actual }),
   };
 }

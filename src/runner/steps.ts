@@ -8,6 +8,7 @@ import type { StepAction } from '../protocols/types.js';
 import { unescapeRaw } from '../scenario/escapes.js';
 import { compilePattern } from '../scenario/pattern.js';
 import { normalizeCrlf } from '../mime/message.js';
+import { buildMessage, filesOf, parseMessageSpec } from '../mime/index.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import type { Scope } from './scope.js';
 
@@ -45,8 +46,8 @@ export function stepLabel(step: Step): string {
   }
 }
 
-/** The message's exact bytes as they will be sent (CRLF line endings). */
-export async function messageBytes(source: MessageSource, scope: Scope): Promise<Buffer> {
+/** The message's exact bytes as they will be sent (CRLF line endings). `stepIndex` seeds a built message. */
+export async function messageBytes(source: MessageSource, scope: Scope, stepIndex = 0): Promise<Buffer> {
   switch (source.kind) {
     case 'raw':
       return normalizeCrlf(Buffer.from(scope.text(source.text), 'utf8'));
@@ -57,11 +58,39 @@ export async function messageBytes(source: MessageSource, scope: Scope): Promise
         throw new MailprobeError(ErrorCode.CONFIG, `cannot read message file ${source.path}: ${(err as Error).message}`);
       }
     case 'mime':
-      throw new MailprobeError(
-        ErrorCode.UNSUPPORTED,
-        'message: mime needs the MIME builder, which this version does not have yet; use raw: or file:',
-      );
+      return mimeBytes(source.spec, scope, stepIndex);
   }
+}
+
+/** Every string of a MIME spec interpolated, except attachment file paths (the loader resolved those). */
+function interpolateSpec(value: unknown, scope: Scope, key?: string): unknown {
+  if (typeof value === 'string') return key === 'file' ? value : scope.text(value);
+  if (Array.isArray(value)) return value.map((item) => interpolateSpec(item, scope));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateSpec(v, scope, k)]));
+  }
+  return value;
+}
+
+/**
+ * The MIME builder's message. The seed is the run's UUID with the step, so each run and each step gets
+ * its own boundaries and Message-ID; message/partial fragments share the whole message's seed instead (the
+ * spec without its fragment number), so that the steps sending fragments 1…N cut the same message.
+ */
+async function mimeBytes(rawSpec: Record<string, unknown>, scope: Scope, stepIndex: number): Promise<Buffer> {
+  const spec = parseMessageSpec(interpolateSpec(rawSpec, scope));
+  const files = new Map<string, Buffer>();
+  for (const path of filesOf(spec)) {
+    if (files.has(path)) continue;
+    try {
+      files.set(path, await readFile(path));
+    } catch (err) {
+      throw new MailprobeError(ErrorCode.CONFIG, `cannot read attachment ${path}: ${(err as Error).message}`);
+    }
+  }
+  const uuid = scope.text('${uuid}');
+  const seed = spec.partial ? `${uuid} partial ${JSON.stringify({ ...spec, partial: { ...spec.partial, number: 0 } })}` : `${uuid} step ${stepIndex}`;
+  return buildMessage(spec, { seed, files });
 }
 
 type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' }>;
@@ -91,7 +120,7 @@ export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: 
       return action;
     }
     case 'message': {
-      const action: StepAction = { kind: 'message', bytes: await messageBytes(step.source, scope) };
+      const action: StepAction = { kind: 'message', bytes: await messageBytes(step.source, scope, step.index) };
       if (step.chunking !== undefined) action.chunking = step.chunking;
       if (step.mailbox !== undefined) action.mailbox = scope.text(step.mailbox);
       if (step.flags !== undefined) action.flags = step.flags.map((f) => scope.text(f));
