@@ -93,7 +93,7 @@ export const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = { smtp: 'SMTP'
 export const WITH_ARTICLE: Readonly<Record<Protocol, string>> = { smtp: 'an SMTP', pop3: 'a POP3', imap: 'an IMAP' };
 
 const POP3_STATUSES = ['+OK', '-ERR']; // RFC 1939 §3
-const IMAP_STATUSES = ['OK', 'NO', 'BAD', 'PREAUTH', 'BYE']; // RFC 9051 §7.1
+const IMAP_STATUSES = ['OK', 'NO', 'BAD', 'PREAUTH', 'BYE', '+']; // RFC 9051 §7.1; '+' a continuation request (§7.5)
 const SMTP_CODE = /^[2-5]\d\d$/; // RFC 5321 §4.2: 2yz–5yz
 const SMTP_CLASS = /^[2-5][xX][xX]$/;
 

@@ -24,7 +24,7 @@ const CASES: Array<[string, number, string[]]> = [
     "bad-regex.yaml:5:12: bad regex `/AUTH (PLAIN/`: Unterminated group",
   ]],
   ["bad-status-imap.yaml", 0, [
-    "bad-status-imap.yaml:4:13: `250` is not an IMAP status: use OK, NO, BAD, PREAUTH, BYE",
+    "bad-status-imap.yaml:4:13: `250` is not an IMAP status: use OK, NO, BAD, PREAUTH, BYE, +",
   ]],
   ["bad-status-pop3.yaml", 0, [
     "bad-status-pop3.yaml:4:13: `OK` is not a POP3 status: use +OK, -ERR (did you mean `+OK`?)",

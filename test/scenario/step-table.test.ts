@@ -12,7 +12,8 @@ t.test('POP3 and IMAP statuses', async (t) => {
   t.equal(statusProblem('pop3', '-ERR'), undefined);
   t.equal(statusProblem('pop3', '-err'), '`-err` is not a POP3 status: use +OK, -ERR (did you mean `-ERR`?)');
   for (const ok of ['OK', 'NO', 'BAD', 'PREAUTH', 'BYE']) t.equal(statusProblem('imap', ok), undefined, ok);
-  t.equal(statusProblem('imap', 250), '`250` is not an IMAP status: use OK, NO, BAD, PREAUTH, BYE');
+  t.equal(statusProblem('imap', '+'), undefined, 'a continuation request');
+  t.equal(statusProblem('imap', 250), '`250` is not an IMAP status: use OK, NO, BAD, PREAUTH, BYE, +');
 });
 
 t.test('every action is a step kind the table knows', async (t) => {
