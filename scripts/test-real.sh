@@ -64,7 +64,7 @@ run_suite smtp-sink scenarios/smtp --tag core --target smtp://127.0.0.1:2526 \
 DOVECOT_TARGETS=(--target smtp=smtp://127.0.0.1:2525 --target pop3=pop3://127.0.0.1:1110 --target imap=imap://127.0.0.1:1143)
 run_suite dovecot-pop3 scenarios/pop3 "${DOVECOT_TARGETS[@]}" \
   --reporter console --reporter "junit=$REPORT_DIR/real-pop3-junit.xml" --reporter "json=$REPORT_DIR/real-pop3.json"
-run_suite dovecot-imap scenarios/imap "${DOVECOT_TARGETS[@]}" \
+run_suite dovecot-imap scenarios/imap test/fixtures/runs/imap-roundtrip "${DOVECOT_TARGETS[@]}" \
   --reporter console --reporter "junit=$REPORT_DIR/real-imap-junit.xml" --reporter "json=$REPORT_DIR/real-imap.json"
 
 node scripts/real-verdict.mjs "$EXPECTED_FAILURES" postfix="$REPORT_DIR/real.json" smtp-sink="$REPORT_DIR/real-sink.json" \
