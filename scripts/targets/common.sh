@@ -8,7 +8,8 @@ MAIL_DOMAIN="example.test"
 MAIL_ROOT="/var/mail/vhosts"
 VMAIL_USER="vmail"
 # name:password of each mailbox in MAIL_DOMAIN.
-MAIL_USERS=(alice:alicepw bob:bobpw carol:carolpw)
+# dave and erin are kept for the POP3 suite alone: POP3 cannot search, so no other suite delivers to them.
+MAIL_USERS=(alice:alicepw bob:bobpw carol:carolpw dave:davepw erin:erinpw)
 
 POSTFIX_PID_FILE="/var/spool/postfix/pid/master.pid"
 POSTFIX_LOG="/var/log/postfix.log"

@@ -17,6 +17,9 @@ export const DEFAULT_USERS: readonly SandboxUser[] = [
   { name: 'alice', password: 'alicepw' },
   { name: 'bob', password: 'bobpw' },
   { name: 'carol', password: 'carolpw' },
+  // The POP3 suite's own mailboxes: POP3 cannot search, so no other built-in suite delivers to them.
+  { name: 'dave', password: 'davepw' },
+  { name: 'erin', password: 'erinpw' },
 ];
 
 /** RFC 5321 §4.5.1: the reserved, case-insensitive local name every mail system must accept. */

@@ -1,11 +1,11 @@
 import t from 'tap';
 import { DEFAULT_USERS, SANDBOX_DOMAIN, UserDirectory } from '../../src/sandbox/users.js';
 
-t.test('defaults: alice, bob, carol at example.test', async (t) => {
+t.test('defaults: alice, bob, carol (and dave, erin for the POP3 suite) at example.test', async (t) => {
   const users = new UserDirectory();
   t.equal(users.domain, SANDBOX_DOMAIN);
   t.same(users.users, DEFAULT_USERS);
-  t.same(users.users.map((u) => `${u.name}/${u.password}`), ['alice/alicepw', 'bob/bobpw', 'carol/carolpw']);
+  t.same(users.users.map((u) => `${u.name}/${u.password}`), ['alice/alicepw', 'bob/bobpw', 'carol/carolpw', 'dave/davepw', 'erin/erinpw']);
 });
 
 t.test('logins: bare name or address, any case; others unknown', async (t) => {
