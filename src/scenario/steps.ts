@@ -186,6 +186,8 @@ function buildAuth(step: YMap, common: Common, protocol: Protocol | undefined, c
 }
 
 const SOURCE_KEYS = ['raw', 'file', 'mime'];
+/** What a MIME part is made of: text, a file, parts (a multipart) or an enclosed message (message/rfc822). */
+const PART_SOURCE_KEYS = ['content', 'file', 'parts', 'message'];
 
 function buildMessage(step: YMap, common: Common, protocol: Protocol | undefined, ctx: BuildContext): Step | undefined {
   const message = child(step, 'message');
@@ -230,12 +232,43 @@ function messageSource(key: string, node: YNode, ctx: BuildContext): MessageSour
   }
   if (node.kind !== 'map') return undefined;
   checkMimeTemplates(node, ctx);
-  const spec = toPlain(node) as Record<string, unknown>;
-  const attachments = child(node, 'attachments');
-  if (attachments?.kind === 'seq' && Array.isArray(spec['attachments'])) {
-    spec['attachments'] = attachments.items.map((item, i) => resolveAttachment(item, (spec['attachments'] as unknown[])[i], ctx));
+  return { kind: 'mime', spec: resolveMimeFiles(node, ctx) as Record<string, unknown> };
+}
+
+/** Keys of a MIME spec (or of one of its parts) that hold parts, and one that holds an enclosed message. */
+const PART_LIST_KEYS = ['attachments', 'parts'];
+const PART_KEYS = ['body'];
+const MESSAGE_KEY = 'message';
+
+/** The plain spec, with every part's `file:` resolved against the scenario file, at any depth. */
+function resolveMimeFiles(spec: YMap, ctx: BuildContext): unknown {
+  const plain = toPlain(spec) as Record<string, unknown>;
+  for (const { key, value } of spec.entries) {
+    if (PART_LIST_KEYS.includes(key.text) && value.kind === 'seq') plain[key.text] = value.items.map((item) => resolvePart(item, ctx));
+    else if (PART_KEYS.includes(key.text)) plain[key.text] = resolvePart(value, ctx);
   }
-  return { kind: 'mime', spec };
+  return plain;
+}
+
+/** A part needs exactly one source; a multipart's parts and an enclosed message are resolved in turn. */
+function resolvePart(node: YNode, ctx: BuildContext): unknown {
+  if (node.kind !== 'map') return toPlain(node);
+  const plain = toPlain(node) as Record<string, unknown>;
+  const sources = node.entries.filter(({ key }) => PART_SOURCE_KEYS.includes(key.text));
+  if (sources.length !== 1) {
+    ctx.issue(sources[1]?.key.span ?? node.span, `a MIME part needs exactly one of ${PART_SOURCE_KEYS.join(', ')}`);
+    return plain;
+  }
+  const { key, value } = sources[0]!;
+  if (key.text === 'file') {
+    const path = filePath(value, 'attachment', ctx);
+    if (path !== undefined) plain['file'] = path;
+  } else if (key.text === 'parts' && value.kind === 'seq') {
+    plain['parts'] = value.items.map((item) => resolvePart(item, ctx));
+  } else if (key.text === MESSAGE_KEY && value.kind === 'map') {
+    plain[MESSAGE_KEY] = resolveMimeFiles(value, ctx);
+  }
+  return plain;
 }
 
 function filePath(node: YNode, what: string, ctx: BuildContext): string | undefined {
@@ -255,19 +288,6 @@ function checkMimeTemplates(node: YNode, ctx: BuildContext, key?: string): void 
   } else {
     node.entries.forEach(({ key: k, value }) => checkMimeTemplates(value, ctx, k.text));
   }
-}
-
-function resolveAttachment(node: YNode, plain: unknown, ctx: BuildContext): unknown {
-  if (node.kind !== 'map') return plain;
-  const sources = node.entries.filter(({ key }) => key.text === 'file' || key.text === 'content');
-  if (sources.length !== 1) {
-    ctx.issue(sources[1]?.key.span ?? node.span, 'an attachment needs exactly one of file, content');
-    return plain;
-  }
-  const fileNode = child(node, 'file');
-  if (!fileNode) return plain;
-  const path = filePath(fileNode, 'attachment', ctx);
-  return path === undefined ? plain : { ...(plain as Record<string, unknown>), file: path };
 }
 
 function buildRoundtrip(step: YMap, common: Common, ctx: BuildContext): Step | undefined {
