@@ -19,9 +19,12 @@ export class ImapSyntaxError extends ProtocolError {
   }
 }
 
-/** RFC 3501 §9 atom-specials: "(" ")" "{" SP CTL list-wildcards quoted-specials resp-specials. */
+/**
+ * RFC 3501 §9 atom-specials: "(" ")" "{" SP CTL list-wildcards quoted-specials resp-specials. 8-bit octets
+ * are taken too (UTF-8 in SEARCH arguments), as Dovecot does.
+ */
 function isAtomChar(byte: number): boolean {
-  return byte > 0x20 && byte < 0x7f && !'(){%*"\\]'.includes(String.fromCharCode(byte));
+  return byte > 0x20 && byte !== 0x7f && !'(){%*"\\]'.includes(String.fromCharCode(byte));
 }
 
 /** RFC 3501 §9 ASTRING-CHAR = ATOM-CHAR / resp-specials. */

@@ -68,6 +68,12 @@ const FLAG_KEYS: Readonly<Record<string, Predicate>> = {
 };
 
 const ADDRESS_HEADERS = ['FROM', 'TO', 'CC', 'BCC', 'SUBJECT'];
+/** Keys followed by arguments; any other key that is not a flag key is unknown. */
+const KEYS_WITH_ARGUMENTS: ReadonlySet<string> = new Set([
+  ...ADDRESS_HEADERS,
+  ...['NOT', 'OR', 'HEADER', 'BODY', 'TEXT', 'KEYWORD', 'UNKEYWORD', 'LARGER', 'SMALLER', 'UID'],
+  ...['BEFORE', 'ON', 'SINCE', 'SENTBEFORE', 'SENTON', 'SENTSINCE'],
+]);
 
 // RFC 3501 §9 search-key
 function searchKey(args: Cursor, view: SelectedView, depth: number): Predicate {
@@ -84,6 +90,7 @@ function searchKey(args: Cursor, view: SelectedView, depth: number): Predicate {
   const name = args.atom().toUpperCase();
   const known = FLAG_KEYS[name];
   if (known) return known;
+  if (!KEYS_WITH_ARGUMENTS.has(name)) args.fail(`unknown search key ${name}`);
   args.sp();
   if (ADDRESS_HEADERS.includes(name)) return header(name, args.astringText());
   switch (name) {
@@ -139,6 +146,7 @@ function searchKey(args: Cursor, view: SelectedView, depth: number): Predicate {
       return args.fail(`unknown search key ${name}`);
   }
 }
+
 
 function dateKey(comparison: string, day: number, dayOfCandidate: (c: Candidate) => number | undefined): Predicate {
   return (c) => {
