@@ -6,10 +6,13 @@
  */
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { dmarc, spf } from 'mailauth';
-import { parsePolicy, resolvePolicy, validateMx } from 'mailauth/lib/mta-sts.js';
+import type { MTASTSPolicy } from 'mailauth';
 import type { CheckOutcome } from '../context.js';
 import { problemOfDns, type DnsClient } from '../dns.js';
+
+/** mailauth costs ~1.5 s to import: loaded when a policy-record check runs, not with the CLI. */
+const mailauth = (): Promise<typeof import('mailauth')> => import('mailauth');
+const mtaSts = (): Promise<typeof import('mailauth/lib/mta-sts.js')> => import('mailauth/lib/mta-sts.js');
 
 /** RFC 8461 §3.3: the policy is at most 64 KiB. */
 const MAX_POLICY_BYTES = 64 * 1024;
@@ -125,6 +128,7 @@ async function spfCheck(ctx: DomainContext): Promise<CheckOutcome> {
   const mark = ctx.dns.mark();
   // The MX's own address: the SPF result for it is shown, the record's validity is what is judged.
   const ip = ctx.mx.hosts.flatMap((host) => host.addresses)[0] ?? '192.0.2.1';
+  const { spf } = await mailauth();
   const result = await spf({ sender: `postmaster@${ctx.domain}`, ip, helo: ctx.domain, mta: 'mailprobe', resolver: ctx.dns.forMailauth });
   const evidence = ctx.dns.since(mark);
   const status = result.status.result;
@@ -139,6 +143,7 @@ async function spfCheck(ctx: DomainContext): Promise<CheckOutcome> {
 
 async function dmarcCheck(ctx: DomainContext): Promise<CheckOutcome> {
   const mark = ctx.dns.mark();
+  const { dmarc } = await mailauth();
   const result = await dmarc({ headerFrom: `postmaster@${ctx.domain}`, spfDomains: [], dkimDomains: [], resolver: ctx.dns.forMailauth });
   const evidence = ctx.dns.since(mark);
   if (!result || !result.rr) return { level: 'warn', summary: 'no DMARC record', evidence };
@@ -184,6 +189,7 @@ async function fetchPolicyText(ctx: DomainContext, address: string): Promise<str
 }
 
 async function mtaStsCheck(ctx: DomainContext): Promise<CheckOutcome> {
+  const { parsePolicy, resolvePolicy, validateMx } = await mtaSts();
   const mark = ctx.dns.mark();
   const id = await resolvePolicy(ctx.domain, { resolver: ctx.dns.forMailauth }).catch((err: Error) => err);
   if (id instanceof Error) return { level: 'fail', summary: `MTA-STS record invalid: ${id.message}`, evidence: ctx.dns.since(mark) };
@@ -198,7 +204,7 @@ async function mtaStsCheck(ctx: DomainContext): Promise<CheckOutcome> {
     return { level: 'fail', summary: `MTA-STS policy not fetched over HTTPS: ${(err as Error).message}`, evidence };
   }
   const fetched = [...evidence, { session: 'https', dir: 's' as const, atMs: evidence.at(-1)?.atMs ?? 0, text: policyText }];
-  let policy: ReturnType<typeof parsePolicy>;
+  let policy: MTASTSPolicy;
   try {
     policy = parsePolicy(policyText);
   } catch (err) {
