@@ -15,6 +15,8 @@ export class FaultConnection {
   private buffered = Buffer.alloc(0);
   private wake: (() => void) | undefined;
   private readonly closing = new AbortController();
+  /** 0: writes go out whole. */
+  private trickleMs = 0;
 
   constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -61,18 +63,18 @@ export class FaultConnection {
     while (this.buffered.length === 0) if (!(await this.more())) return;
   }
 
-  /** Writes and waits until the socket took the bytes, so a slow client holds back the fault, not memory. */
-  write(data: Buffer | string): Promise<void> {
-    if (this.closed || this.socket.destroyed) return Promise.resolve();
-    return new Promise((resolve) => this.socket.write(data, () => resolve()));
+  /** From now on every write goes out one byte every `intervalMs`. */
+  trickle(intervalMs: number): void {
+    this.trickleMs = intervalMs;
   }
 
-  /** One byte every `intervalMs`, until done or closed. */
-  async trickle(data: Buffer | string, intervalMs: number): Promise<void> {
+  /** Writes and waits until the socket took the bytes, so a slow client holds back the fault, not memory. */
+  async write(data: Buffer | string): Promise<void> {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (this.trickleMs === 0) return this.send(bytes);
     for (let i = 0; i < bytes.length && !this.closed; i++) {
-      await this.write(bytes.subarray(i, i + 1));
-      await this.pause(intervalMs);
+      await this.send(bytes.subarray(i, i + 1));
+      await this.pause(this.trickleMs);
     }
   }
 
@@ -94,6 +96,11 @@ export class FaultConnection {
   /** TCP RST: the peer sees ECONNRESET. */
   reset(): void {
     this.socket.resetAndDestroy();
+  }
+
+  private send(bytes: Buffer): Promise<void> {
+    if (this.closed || this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => this.socket.write(bytes, () => resolve()));
   }
 
   private take(count: number): Buffer {

@@ -21,10 +21,12 @@ export interface Command {
 
 export interface Responder {
   greeting(): Buffer;
-  /** The next command, its continuation read; undefined once the client is gone. */
+  /** The next command, its continuation read (SASL, IMAP literals); undefined once the client is gone. */
   nextCommand(connection: FaultConnection): Promise<Command | undefined>;
-  /** The normal reply to a command (multi-line where the protocol says so). */
+  /** The normal (final) reply to a command (multi-line where the protocol says so). */
   reply(command: Command): Buffer;
+  /** Answers as a server would, intermediate replies included (SMTP DATA: 354, the message, then 250). */
+  answer(connection: FaultConnection, command: Command): Promise<void>;
   /** Does this command's normal reply span several lines? */
   isMultiline(command: Command): boolean;
   /** The positive reply to the protocol's TLS upgrade command (RFC 3207 §4, RFC 2595 §4, RFC 9051 §6.2.1). */
@@ -60,14 +62,17 @@ const smtp: Responder = {
   async nextCommand(connection) {
     // RFC 4954 §4: AUTH without an initial response gets an empty 334 challenge.
     const line = await readWithSasl(connection, '334 ', (l) => /^AUTH \S+$/i.test(l));
-    if (line === undefined) return undefined;
-    if (keywordOf(line) === 'DATA') {
+    return line === undefined ? undefined : { line, keyword: keywordOf(line) };
+  },
+  async answer(connection, command) {
+    if (command.keyword === 'DATA') {
+      // RFC 5321 §4.1.1.4: 354, then the message up to the line holding a single ".".
       await connection.write('354 End data with <CR><LF>.<CR><LF>\r\n');
       for (let data = await connection.readLine(); data?.toString() !== '.'; data = await connection.readLine()) {
-        if (data === undefined) return undefined;
+        if (data === undefined) return;
       }
     }
-    return { line, keyword: keywordOf(line) };
+    await connection.write(this.reply(command));
   },
   reply(command) {
     switch (command.keyword) {
@@ -115,6 +120,7 @@ const pop3: Responder = {
         return lines('+OK');
     }
   },
+  answer: (connection, command) => connection.write(pop3.reply(command)),
   isMultiline(command) {
     const withArgument = command.line.trim().includes(' ');
     return ['CAPA', 'RETR', 'TOP'].includes(command.keyword) || (['LIST', 'UIDL'].includes(command.keyword) && !withArgument);
@@ -168,6 +174,7 @@ const imap: Responder = {
         return lines(done);
     }
   },
+  answer: (connection, command) => connection.write(imap.reply(command)),
   isMultiline: (command) => ['CAPABILITY', 'SELECT', 'EXAMINE', 'FETCH', 'UID', 'LOGOUT'].includes(command.keyword),
   tlsReady: (command) => lines(`${command.tag} OK Begin TLS negotiation now`),
   isTlsUpgrade: (command) => command.keyword === 'STARTTLS',
@@ -188,7 +195,7 @@ export async function playAlong(
   for (;;) {
     const command = await responder.nextCommand(connection);
     if (command === undefined || until(command)) return command;
-    await connection.write(responder.reply(command));
+    await responder.answer(connection, command);
     if (responder.isQuit(command)) {
       connection.end();
       return undefined;

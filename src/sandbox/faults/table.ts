@@ -92,10 +92,9 @@ export const FAULTS = {
     description: 'answers correctly, one byte every 100 ms',
     protocols: ALL,
     run: async (connection, { responder }) => {
-      await connection.trickle(responder.greeting(), TRICKLE_INTERVAL_MS);
-      for (let command = await responder.nextCommand(connection); command; command = await responder.nextCommand(connection)) {
-        await connection.trickle(responder.reply(command), TRICKLE_INTERVAL_MS);
-      }
+      connection.trickle(TRICKLE_INTERVAL_MS);
+      await connection.write(responder.greeting());
+      await playAlong(connection, responder, () => false);
     },
   },
   'huge-line': {
