@@ -1,0 +1,85 @@
+/**
+ * The audit against the real Postfix targets of scripts/targets/start.sh: Debian defaults on 2525, the
+ * hardened listener on 2625 and the open relay on 2626. The audit must tell 2525 and 2625 apart on
+ * exactly VRFY, TLS versions and the bare-LF smuggling variants, and give the relay fail on 2626. One run
+ * goes through the CLI with a domain resolved by an in-process DNS server (--resolver).
+ * Skips, saying why, when the targets are not running. Smuggling probes deliver to carol@example.test only.
+ */
+import net from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import t from 'tap';
+import { runAudit } from '../../src/audit/run.js';
+import { runCli } from '../helpers/cli.js';
+import { startDnsServer } from './helpers/dns-server.js';
+import { auditOptions, levels } from './helpers/options.js';
+
+const DEFAULTS = 2525;
+const HARDENED = 2625;
+const OPEN_RELAY = 2626;
+const CA_FILE = process.env.MAILPROBE_CA ?? '/var/lib/mailprobe-targets/ca.pem';
+const RCPT = 'carol@example.test';
+/** The findings that differ between the two configurations, and nothing else. */
+const EXPECTED_DIFFERENCES = ['enumeration.vrfy', 'smuggling.crlf-dot-lf', 'smuggling.lf-dot-crlf', 'smuggling.lf-dot-lf', 'tls.versions'];
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const running = (await Promise.all([DEFAULTS, HARDENED, OPEN_RELAY].map(portOpen))).every(Boolean) && existsSync(CA_FILE);
+const skip = running ? false : `real Postfix targets not running on 127.0.0.1:${DEFAULTS}/${HARDENED}/${OPEN_RELAY} (start them: sudo bash scripts/targets/start.sh)`;
+
+t.test('Debian defaults and the hardened listener differ on exactly VRFY, TLS versions and bare-LF smuggling', { skip }, async (t) => {
+  const ca = readFileSync(CA_FILE, 'utf8');
+  const options = { rcpt: RCPT, intrusive: true, ca, timeoutMs: 10_000 };
+  const [defaults, hardened] = await Promise.all([
+    runAudit(auditOptions([`127.0.0.1:${DEFAULTS}`], options)),
+    runAudit(auditOptions([`127.0.0.1:${HARDENED}`], options)),
+  ]);
+  const before = levels(defaults);
+  const after = levels(hardened);
+  t.match(before, {
+    'enumeration.vrfy': 'warn',
+    'tls.versions': 'warn',
+    'smuggling.lf-dot-lf': 'fail',
+    'smuggling.lf-dot-crlf': 'fail',
+    'smuggling.crlf-dot-lf': 'fail',
+    'smuggling.cr-dot-cr': 'pass',
+    'smuggling.crlf-dot-cr': 'pass',
+    'relay.external': 'pass',
+    'tls.certificate-chain': 'pass',
+    'tls.starttls-injection': 'pass',
+  });
+  t.match(after, { 'enumeration.vrfy': 'pass', 'tls.versions': 'pass', 'relay.external': 'pass' });
+  t.ok(Object.entries(after).filter(([id]) => id.startsWith('smuggling.')).every(([, level]) => level === 'pass'), 'no smuggling variant on the hardened one');
+  const differing = Object.keys(before).filter((id) => before[id] !== after[id]).sort();
+  t.same(differing, EXPECTED_DIFFERENCES, 'exactly those findings tell them apart');
+});
+
+t.test('the open-relay listener gives the relay fail', { skip }, async (t) => {
+  const result = await runAudit(auditOptions([`127.0.0.1:${OPEN_RELAY}`], { only: ['relay'] }));
+  t.equal(levels(result)['relay.external'], 'fail');
+  t.ok(result.summary.fail >= 1);
+});
+
+t.test('CLI: a domain through the test DNS, the default Postfix fails the smuggling checks, the hardened passes', { skip }, async (t) => {
+  const dns = await startDnsServer({
+    'example.test': { MX: [{ exchange: 'mail.example.test', priority: 10 }], TXT: ['v=spf1 ip4:127.0.0.1 -all'] },
+    'mail.example.test': { A: ['127.0.0.1'] },
+    '_dmarc.example.test': { TXT: ['v=DMARC1; p=reject'] },
+  });
+  t.teardown(() => dns.close());
+  const common = ['audit', 'example.test', '--resolver', dns.address, '--ca', CA_FILE, '--intrusive', '--rcpt', RCPT, '--checks', 'dns.mx', 'dns.spf', 'dns.dmarc', 'smuggling', 'tls.certificate-name'];
+  const [defaults, hardened] = await Promise.all([runCli([...common, '--port', String(DEFAULTS)]), runCli([...common, '--port', String(HARDENED)])]);
+  t.equal(defaults.code, 1, defaults.stderr);
+  t.match(defaults.stdout, /mail\.example\.test \(MX of example\.test\)/);
+  t.match(defaults.stdout, /FAIL smuggling\.lf-dot-lf/);
+  t.match(defaults.stdout, /audit failed: 3 failed/);
+  t.equal(hardened.code, 0, hardened.stdout);
+  t.match(hardened.stdout, /PASS dns\.spf/);
+  t.match(hardened.stdout, /audit passed: 0 failed/);
+});
