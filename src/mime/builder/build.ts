@@ -121,6 +121,8 @@ function leaf(part: PartSpec, ctx: Context): Entity {
   if (isText && shape.high > 0 && !parameters.has('charset')) parameters.set('charset', 'utf-8');
   if (part.filename !== undefined) parameters.set('name', part.filename);
   const encoding = part.encoding ?? chooseEncoding(mediaType, shape);
+  // RFC 2045 §2.7, §2.8: in 7bit and 8bit data CR and LF occur only together, as line breaks.
+  if (encoding === '7bit' || encoding === '8bit') content = normalizeCrlf(content);
   const header = field('Content-Type', withParameters(mediaType, parameters)) + field('Content-Transfer-Encoding', encoding);
   return { header, body: encodeBody(content, encoding, isText), encoding };
 }

@@ -123,7 +123,11 @@ export function parsePartSpec(value: unknown, at: string): PartSpec {
     const text = optionalString(value, key, at);
     if (text !== undefined) part[key] = text;
   }
-  if (value['repeat'] !== undefined) part.repeat = positiveInteger(value['repeat'], `${at}.repeat`);
+  if (value['repeat'] !== undefined) {
+    // A placeholder (`repeat: ${size}`) arrives as the digits it was replaced with.
+    const repeat = typeof value['repeat'] === 'string' && /^\d+$/.test(value['repeat']) ? Number(value['repeat']) : value['repeat'];
+    part.repeat = positiveInteger(repeat, `${at}.repeat`);
+  }
   if (value['parts'] !== undefined) {
     if (!Array.isArray(value['parts']) || value['parts'].length === 0) fail(`${at}.parts`, 'must be a non-empty list of parts');
     part.parts = value['parts'].map((p, i) => parsePartSpec(p, `${at}.parts[${i}]`));
