@@ -2,9 +2,21 @@
  * Timing several functions that do the same job: warm each up, then take samples in rounds, one sample
  * of each function per round, so that a busy neighbour or a GC pause falls on all of them alike; keep
  * each one's median, which such noise moves far less than the mean. Calls on small inputs are batched so
- * that every sample is long enough for the clock. Imports only node:perf_hooks.
+ * that every sample is long enough for the clock. The clock is the process's CPU time by default: on a
+ * shared machine (CI, a busy laptop) wall time mostly measures the neighbours. Imports only node:perf_hooks.
  */
 import { performance } from 'node:perf_hooks';
+
+/** cpu: user + system time of this process; wall: elapsed time. */
+export type BenchClock = 'cpu' | 'wall';
+
+const clocks: Record<BenchClock, () => number> = {
+  cpu: () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  },
+  wall: () => performance.now(),
+};
 
 export interface MeasureOptions {
   /** Time spent sampling, after warm-up, per function (ms). */
@@ -13,6 +25,7 @@ export interface MeasureOptions {
   minSamples: number;
   /** Most samples of each function, however short a call is. */
   maxSamples: number;
+  clock: BenchClock;
 }
 
 export interface Measurement {
@@ -31,29 +44,30 @@ const WARMUP_MAX_CALLS = 1000;
 
 /** Median wall time of one call of each function (ns), sampled in interleaved rounds. */
 export function measureAll(calls: readonly (() => unknown)[], options: MeasureOptions): Measurement[] {
-  const batches = calls.map(warmUp);
+  const now = clocks[options.clock];
+  const batches = calls.map((call) => warmUp(call, now));
   const times: number[][] = calls.map(() => []);
-  const end = performance.now() + options.timeMs * calls.length;
-  for (let round = 0; round < options.maxSamples && (round < options.minSamples || performance.now() < end); round++) {
+  const end = now() + options.timeMs * calls.length;
+  for (let round = 0; round < options.maxSamples && (round < options.minSamples || now() < end); round++) {
     for (const [i, call] of calls.entries()) {
       const batch = batches[i]!;
-      const start = performance.now();
+      const start = now();
       for (let b = 0; b < batch; b++) call();
-      times[i]!.push((performance.now() - start) / batch);
+      times[i]!.push((now() - start) / batch);
     }
   }
   return times.map((samples, i) => ({ medianNs: median(samples) * 1e6, samples: samples.length, batch: batches[i]! }));
 }
 
 /** Calls `call` for a while and returns how many calls make one sample of at least MIN_SAMPLE_MS. */
-function warmUp(call: () => unknown): number {
-  const start = performance.now();
+function warmUp(call: () => unknown, now: () => number): number {
+  const start = now();
   let calls = 0;
   do {
     call();
     calls++;
-  } while (performance.now() - start < WARMUP_MS && calls < WARMUP_MAX_CALLS);
-  const perCallMs = (performance.now() - start) / calls;
+  } while (now() - start < WARMUP_MS && calls < WARMUP_MAX_CALLS);
+  const perCallMs = (now() - start) / calls;
   return Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(perCallMs, 1e-6)));
 }
 

@@ -17,7 +17,7 @@ export interface BenchOptions extends MeasureOptions {
   only: readonly string[];
 }
 
-export const DEFAULT_BENCH_OPTIONS: BenchOptions = { sizes: BENCH_SIZES, only: [], timeMs: 400, minSamples: 5, maxSamples: 500 };
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = { sizes: BENCH_SIZES, only: [], timeMs: 400, minSamples: 5, maxSamples: 500, clock: 'cpu' };
 
 export interface ImplementationResult {
   name: string;
@@ -46,6 +46,7 @@ export interface BenchReport {
   version: 1;
   node: string;
   cpu: string;
+  clock: BenchOptions['clock'];
   startedAt: string;
   /** Peers found installed and compared; the others were skipped. */
   peers: string[];
@@ -73,6 +74,7 @@ export function runBench(peers: Peers, options: BenchOptions, onProgress: BenchP
     version: 1,
     node: process.version,
     cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    clock: options.clock,
     startedAt,
     peers: installed,
     skippedPeers: PEER_NAMES.filter((name) => !installed.includes(name)),

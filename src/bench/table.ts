@@ -42,7 +42,7 @@ function block(rows: BenchmarkResult[]): string[] {
 /** The whole report: a header line, then one block per benchmark. */
 export function formatBenchTable(report: BenchReport): string {
   const lines = [
-    `mailprobe bench — ${report.node} on ${report.cpu}; MB/s of unencoded data, median call; "N×" = mailprobe is N times as fast`,
+    `mailprobe bench — ${report.node} on ${report.cpu}; MB/s of unencoded data, median call (${report.clock} time); "N×" = mailprobe is N times as fast`,
     report.skippedPeers.length > 0 ? `peers not installed, skipped: ${report.skippedPeers.join(', ')}` : `peers: ${report.peers.join(', ')}`,
   ];
   const byId = new Map<string, BenchmarkResult[]>();

@@ -7,6 +7,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { loadPeers } from '../bench/peers.js';
 import { BENCH_SIZES, DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run.js';
 import { formatBenchTable, formatSize } from '../bench/table.js';
+import type { BenchClock } from '../bench/measure.js';
 import { ExitCode } from './exit-codes.js';
 
 interface BenchArgs {
@@ -15,6 +16,7 @@ interface BenchArgs {
   only: string[];
   time: number;
   'min-samples': number;
+  clock: BenchClock;
 }
 
 export const benchCommand = {
@@ -27,10 +29,11 @@ export const benchCommand = {
       .option('only', { type: 'string', array: true, default: [] as string[], describe: 'Only benchmarks whose id contains this (base64, qp-encode, word …)' })
       .option('time', { type: 'number', default: DEFAULT_BENCH_OPTIONS.timeMs, describe: 'Sampling time per implementation and size (ms)' })
       .option('min-samples', { type: 'number', default: DEFAULT_BENCH_OPTIONS.minSamples, describe: 'Fewest timed runs, however slow' })
+      .option('clock', { choices: ['cpu', 'wall'] as const, default: DEFAULT_BENCH_OPTIONS.clock, describe: 'CPU time of this process (steady on a shared machine) or elapsed time' })
       .epilogue('Peers are found in ./node_modules (see bench/package.json) or beside mailprobe; missing ones are skipped.'),
   handler: async (argv: ArgumentsCamelCase<BenchArgs>): Promise<void> => {
     const peers = await loadPeers(process.cwd());
-    const options = { ...DEFAULT_BENCH_OPTIONS, sizes: argv.size, only: argv.only, timeMs: argv.time, minSamples: argv.minSamples };
+    const options = { ...DEFAULT_BENCH_OPTIONS, sizes: argv.size, only: argv.only, timeMs: argv.time, minSamples: argv.minSamples, clock: argv.clock };
     const progress = process.stderr.isTTY === true;
     const report = runBench(peers, options, (benchmark, size) => {
       if (progress) process.stderr.write(`\r\x1b[K${benchmark.id} ${formatSize(size)}`);

@@ -1,12 +1,12 @@
 /**
  * Base64 content transfer encoding (RFC 2045 §6.8): encode with fixed-length lines (76 columns and CRLF by
  * default) or unwrapped, and decode text that may contain line breaks and other whitespace.
- * Speed comes from Node's native base64 over the whole input, then moving lines into place with 8-byte
- * loads and stores (see line-moves.ts). Pure: Buffers in, Buffers out. Imports only util/errors and
+ * Speed comes from Node's native base64 on blocks of whole lines, with the lines moved into place (or
+ * joined, to decode) by 8-byte loads and stores (see line-moves.ts). Pure: Buffers in, Buffers out. Imports only util/errors and
  * sibling encoding modules; never node:net, node:fs or anything above src/mime.
  */
 import { ProtocolError } from '../../util/errors.js';
-import { insertLineBreaks } from './line-moves.js';
+import { joinLines76, spreadLines } from './line-moves.js';
 
 /** RFC 2045 §6.8: "The encoded output stream must be represented in lines of no more than 76 characters". */
 export const BASE64_LINE_LENGTH = 76;
@@ -24,20 +24,51 @@ export interface Base64DecodeOptions {
   strict?: boolean;
 }
 
+/** About this many characters per native encode or decode call: small enough for V8's young generation
+ *  and the CPU cache (a megabyte-sized string costs a fresh mapping and page faults on every call). */
+const BLOCK_CHARS = 39_000;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 /** Base64 of `bytes`, in lines of `lineLength` characters separated by `lineBreak`, or unwrapped. */
 export function base64Encode(bytes: Uint8Array, options: Base64EncodeOptions = {}): Buffer {
-  const input = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const encoded = input.toString('base64');
-  if ('wrap' in options) return Buffer.from(encoded, 'latin1');
+  const input = asBuffer(bytes);
+  if ('wrap' in options) return encodeUnwrapped(input);
   const lineLength = options.lineLength ?? BASE64_LINE_LENGTH;
   const lineBreak = Buffer.from(options.lineBreak ?? '\r\n', 'latin1');
   if (!Number.isInteger(lineLength) || lineLength < 1) throw new RangeError(`lineLength must be a positive integer, not ${lineLength}`);
-  const breaks = encoded.length === 0 ? 0 : Math.ceil(encoded.length / lineLength) - 1;
-  const out = Buffer.allocUnsafe(encoded.length + breaks * lineBreak.length);
-  // The unwrapped text goes at the end of the output; lines then move forward to their final place.
-  const start = out.length - encoded.length;
-  out.write(encoded, start, encoded.length, 'latin1');
-  insertLineBreaks(out, start, lineLength, breaks, lineBreak);
+  const encodedLength = 4 * Math.ceil(input.length / 3);
+  const totalBreaks = encodedLength === 0 ? 0 : Math.ceil(encodedLength / lineLength) - 1;
+  const out = Buffer.allocUnsafe(encodedLength + totalBreaks * lineBreak.length);
+  const view = viewOf(out);
+  // Each block encodes to whole lines: 3 × lineLength input bytes make exactly 4 lines.
+  const blockBytes = 3 * lineLength * Math.max(1, Math.round(BLOCK_CHARS / (4 * lineLength)));
+  let o = 0;
+  for (let i = 0; i < input.length; i += blockBytes) {
+    const end = Math.min(input.length, i + blockBytes);
+    const encoded = input.toString('base64', i, end);
+    const lines = Math.ceil(encoded.length / lineLength);
+    const breaks = end === input.length ? lines - 1 : lines;
+    // The block goes after the room its line breaks need; its lines then move forward into place.
+    const start = o + breaks * lineBreak.length;
+    out.write(encoded, start, encoded.length, 'latin1');
+    spreadLines(view, start, o, breaks, lineLength, lineBreak);
+    o = start + encoded.length;
+  }
+  return out;
+}
+
+function encodeUnwrapped(input: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 * Math.ceil(input.length / 3));
+  const blockBytes = 3 * Math.round(BLOCK_CHARS / 4);
+  let o = 0;
+  for (let i = 0; i < input.length; i += blockBytes) o += out.write(input.toString('base64', i, Math.min(input.length, i + blockBytes)), o, 'latin1');
   return out;
 }
 
@@ -61,7 +92,35 @@ for (const c of ' \t\r\n') BASE64_CLASS[c.charCodeAt(0)] = Base64Class.Space;
 export function base64Decode(text: Buffer | string, options: Base64DecodeOptions = {}): Buffer {
   if (options.strict) validateBase64(text);
   // Node's decoder skips whatever is not in the alphabet, as RFC 2045 §6.8 asks.
-  return Buffer.from(typeof text === 'string' ? text : text.toString('latin1'), 'base64');
+  return typeof text === 'string' ? Buffer.from(text, 'base64') : decodeBuffer(text);
+}
+
+const JOIN_LINES = Math.round(BLOCK_CHARS / 76);
+const CRLF = 0x0a0d;
+
+/**
+ * Node decodes whitespace-free text more than twice as fast, and small strings far faster than one large
+ * one: 76-column CRLF text (what nearly every mailer writes) is decoded in blocks of lines joined without
+ * their breaks. A block that is not exactly that — a short line, padding, a byte outside the alphabet —
+ * decodes to fewer bytes than its lines promise; from there on the text goes to Node's decoder as it is.
+ */
+function decodeBuffer(text: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(Math.ceil((text.length * 3) / 4));
+  let from = 0;
+  let o = 0;
+  if (text.length >= JOIN_LINES * 78 && text.readUInt16LE(76) === CRLF) {
+    const joined = Buffer.allocUnsafe(JOIN_LINES * 76);
+    const source = viewOf(text);
+    const target = viewOf(joined);
+    while (from + JOIN_LINES * 78 <= text.length && joinLines76(source, from, target, 0, JOIN_LINES)) {
+      const written = out.write(joined.toString('latin1'), o, 'base64');
+      if (written !== JOIN_LINES * 57) break;
+      o += written;
+      from += JOIN_LINES * 78;
+    }
+  }
+  o += out.write(text.toString('latin1', from), o, 'base64');
+  return out.subarray(0, o);
 }
 
 /** RFC 2045 §6.8 / RFC 4648 §4: alphabet characters in groups of four, at most two '=' at the very end. */

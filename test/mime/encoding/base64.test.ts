@@ -103,3 +103,29 @@ t.test('strict mode reports the offset of the first invalid byte', async (t) => 
   t.doesNotThrow(() => base64Decode('Zm9v\r\nYmE=\r\n', { strict: true }));
   t.equal(base64Decode('Zm9v\r\nY!mFy').toString(), 'foobar', 'lenient mode skips the invalid byte');
 });
+
+t.test('large inputs: encode spans many blocks for any line length; decode matches Buffer.from', async (t) => {
+  const bytes = Buffer.from(Buffer.alloc(250_000).map((_, i) => (i * 131 + (i >> 8)) & 0xff));
+  for (const [lineLength, lineBreak] of [[76, '\r\n'], [77, '\n'], [10, '\r\n'], [1, '|'], [4000, '\r\n']] as const) {
+    t.equal(base64Encode(bytes, { lineLength, lineBreak }).toString('latin1'), wrapped(bytes, lineLength, lineBreak), `${lineLength} ${JSON.stringify(lineBreak)}`);
+  }
+  t.equal(base64Encode(bytes, { wrap: false }).toString('latin1'), bytes.toString('base64'));
+  t.ok(base64Decode(base64Encode(bytes)).equals(bytes));
+  t.ok(base64Decode(base64Encode(bytes, { lineLength: 64, lineBreak: '\n' })).equals(bytes));
+});
+
+t.test('decode of long 76-column text with an irregularity anywhere agrees with Buffer.from', async (t) => {
+  const bytes = Buffer.from(Buffer.alloc(120_000).map((_, i) => (i * 7 + (i >> 9)) & 0xff));
+  const clean = base64Encode(bytes).toString('latin1');
+  const at = (line: number): number => line * 78;
+  const variants: [string, string][] = [
+    ['short line in a later block', `${clean.slice(0, at(700) + 10)}${clean.slice(at(700) + 11)}`],
+    ['invalid byte inside a line', `${clean.slice(0, at(600) + 5)}!${clean.slice(at(600) + 5)}`],
+    ['space inside a line', `${clean.slice(0, at(10) + 5)} ${clean.slice(at(10) + 6)}`],
+    ['padding in the middle (two bodies joined)', `${Buffer.from('ab').toString('base64')}\r\n${clean}`],
+    ['LF-only line breaks', clean.replace(/\r\n/g, '\n')],
+    ['URL-safe alphabet', clean.replace(/\+/g, '-').replace(/\//g, '_')],
+    ['trailing CRLF', `${clean}\r\n`],
+  ];
+  for (const [name, text] of variants) t.ok(base64Decode(Buffer.from(text, 'latin1')).equals(Buffer.from(text, 'base64')), name);
+});

@@ -122,3 +122,70 @@ t.test('strict decode reports the offset of the first violation', async (t) => {
   }
   t.equal(qpDecode(`${'x'.repeat(75)}=\r\nyy=3D\r\n`, { strict: true }).toString(), `${'x'.repeat(75)}yy=\r\n`);
 });
+
+/** Mostly-ASCII text with the bytes that matter to the fast paths: spaces, tabs, '=', CRLF, 8-bit. */
+const mailLike = fc
+  .array(fc.constantFrom('a', 'b', 'Z', '~', ' ', ' ', '\t', '=', '\r\n', '\r', '\n', '.', 'é', '€', 'abcd', 'efgh ', '    '), { maxLength: 400 })
+  .map((parts) => Buffer.from(parts.join('')));
+
+t.test('property: mostly-ASCII text at any alignment round-trips, obeys the rules and matches libqp', async () => {
+  fc.assert(
+    fc.property(mailLike, fc.nat(3), fc.constantFrom('text' as const, 'binary' as const), fc.integer({ min: 4, max: 90 }), (text, shift, mode, lineLength) => {
+      // The same bytes at every offset of a larger buffer, so that the 4-byte fast paths start unaligned.
+      const backing = Buffer.alloc(text.length + 4);
+      text.copy(backing, shift);
+      const input = backing.subarray(shift, shift + text.length);
+      const encoded = qpEncode(input, { mode, lineLength });
+      const again = Buffer.alloc(encoded.length + 4);
+      encoded.copy(again, 3 - shift);
+      const shifted = again.subarray(3 - shift, 3 - shift + encoded.length);
+      return (
+        checkEncoded(encoded.toString('latin1'), lineLength) === undefined &&
+        encoded.equals(qpEncode(Buffer.from(text), { mode, lineLength })) &&
+        qpDecode(shifted).equals(text) &&
+        libqp.decode(encoded.toString('latin1')).equals(text)
+      );
+    }),
+  );
+});
+
+t.test('property: decode of text with transport padding and odd breaks matches a byte-by-byte reading', async () => {
+  const encodedLike = fc
+    .array(fc.constantFrom('abcd', 'x', ' ', '  ', '\t', '=\r\n', '= \r\n', '=3D', '=e9', '=', '\r\n', '\n', ' \r\n', '\xe9'), { maxLength: 200 })
+    .map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(encodedLike, fc.nat(3), (text, shift) => {
+      const backing = Buffer.alloc(text.length + 4);
+      backing.write(text, shift, 'latin1');
+      const fast = qpDecode(backing.subarray(shift, shift + text.length));
+      return fast.equals(qpDecode(text)) && fast.equals(referenceDecode(text));
+    }),
+  );
+});
+
+/** RFC 2045 §6.7 decoding written the obvious way (lenient like qpDecode), line by line. */
+function referenceDecode(text: string): Buffer {
+  const out: number[] = [];
+  const lines = text.split(/(?<=\n)/);
+  for (const raw of lines) {
+    const eol = raw.endsWith('\r\n') ? '\r\n' : raw.endsWith('\n') ? '\n' : '';
+    let line = raw.slice(0, raw.length - eol.length).replace(/[ \t]+$/, '');
+    let soft = false;
+    if (line.endsWith('=') && eol !== '') {
+      soft = true;
+      line = line.slice(0, -1);
+    } else if (line.endsWith('=') && eol === '' && raw === lines[lines.length - 1]) {
+      soft = true;
+      line = line.slice(0, -1);
+    }
+    for (let i = 0; i < line.length; i++) {
+      const pair = line.slice(i + 1, i + 3);
+      if (line[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(pair)) {
+        out.push(parseInt(pair, 16));
+        i += 2;
+      } else out.push(line.charCodeAt(i) & 0xff);
+    }
+    if (!soft) for (const c of eol) out.push(c.charCodeAt(0));
+  }
+  return Buffer.from(out);
+}
