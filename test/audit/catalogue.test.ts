@@ -2,6 +2,7 @@
  * The check catalogue: ids are unique, well-formed and each has an implementation; globs select as
  * documented; a typo selects nothing and is reported.
  */
+import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { CHECKS, checkById, selectChecks, unmatchedGlobs } from '../../src/audit/catalogue.js';
 import { CHECK_IMPLEMENTATIONS } from '../../src/audit/run.js';
@@ -40,4 +41,9 @@ t.test('selection: all by default, globs, bare areas, and --skip', async (t) => 
   t.notOk([...skipped].some((id) => id.startsWith('smuggling.') || id.startsWith('dns.')));
   t.ok(skipped.has('net.connect'));
   t.same(unmatchedGlobs(['tls.*', 'tsl.*', 'relay.externall']), ['tsl.*', 'relay.externall']);
+});
+
+t.test('docs/audit.md documents every check id', async (t) => {
+  const docs = await readFile(new URL('../../docs/audit.md', import.meta.url), 'utf8');
+  for (const check of CHECKS) t.ok(docs.includes(`\`${check.id}\``), check.id);
 });
