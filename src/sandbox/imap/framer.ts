@@ -15,6 +15,8 @@ const CR = 0x0d;
 const LITERAL_AT_END = /~?\{([0-9]+)(\+?)\}$/;
 /** Enough of a line's end to hold the longest marker we accept ("~{" + 10 digits + "+}"). */
 const MARKER_WINDOW = 16;
+/** Enough of a refused command's start to find its tag. */
+const PREFIX_BYTES = 256;
 
 export type FramerEvent =
   /** A whole command: lines (CRLF kept between them) and literals, without the final CRLF. */
@@ -22,7 +24,7 @@ export type FramerEvent =
   /** RFC 3501 §7.5: a synchronizing literal was announced; send "+" before the client sends it. */
   | { kind: 'continue' }
   /**
-   * A limit was passed. `prefix` is what came of the command so far (for its tag). When `fatal`, the
+   * A limit was passed. `prefix` is the start of the command (for its tag). When `fatal`, the
    * client is sending bytes we will not read (a non-synchronizing literal), so the connection must end;
    * otherwise the framer has dropped the command and goes on with the next line.
    */
@@ -87,7 +89,7 @@ export class CommandFramer {
         continue;
       }
       if (this.partialLength + piece.length > this.limits.lineBytes) {
-        events.push(this.refuse('lineBytes', this.limits.lineBytes, this.partialLength + piece.length, false));
+        events.push(this.refuse('lineBytes', this.limits.lineBytes, this.partialLength + piece.length, false, piece));
         continue;
       }
       const line = this.partialLength > 0 ? Buffer.concat([...this.partialLine, piece]) : Buffer.from(piece);
@@ -101,7 +103,7 @@ export class CommandFramer {
   private keepPartial(rest: Buffer, events: FramerEvent[]): void {
     if (this.skippingLine) return;
     if (this.partialLength + rest.length > this.limits.lineBytes) {
-      events.push(this.refuse('lineBytes', this.limits.lineBytes, this.partialLength + rest.length, false));
+      events.push(this.refuse('lineBytes', this.limits.lineBytes, this.partialLength + rest.length, false, rest));
       this.skippingLine = true;
       return;
     }
@@ -148,8 +150,9 @@ export class CommandFramer {
     this.literalCount = 0;
   }
 
-  private refuse(limit: keyof FramerLimits, max: number, actual: number, fatal: boolean): FramerEvent {
-    const prefix = Buffer.concat([...this.parts, ...this.partialLine]);
+  /** `unread`: the bytes of the line being refused that are not buffered. */
+  private refuse(limit: keyof FramerLimits, max: number, actual: number, fatal: boolean, unread = Buffer.alloc(0)): FramerEvent {
+    const prefix = Buffer.from(Buffer.concat([...this.parts, ...this.partialLine, unread]).subarray(0, PREFIX_BYTES));
     this.clearCommand();
     this.partialLine = [];
     this.partialLength = 0;
