@@ -151,7 +151,7 @@ export class CommandFramer {
   }
 
   /** `unread`: the bytes of the line being refused that are not buffered. */
-  private refuse(limit: keyof FramerLimits, max: number, actual: number, fatal: boolean, unread = Buffer.alloc(0)): FramerEvent {
+  private refuse(limit: keyof FramerLimits, max: number, actual: number, fatal: boolean, unread: Buffer = Buffer.alloc(0)): FramerEvent {
     const prefix = Buffer.from(Buffer.concat([...this.parts, ...this.partialLine, unread]).subarray(0, PREFIX_BYTES));
     this.clearCommand();
     this.partialLine = [];

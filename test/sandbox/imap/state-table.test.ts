@@ -3,13 +3,13 @@
  * command is refused with BAD "not allowed" exactly where the table does not list it, and reaches its
  * handler everywhere else. The logout state reads nothing: the server closes after LOGOUT.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { COMMANDS, ImapState } from '../../../src/sandbox/imap/commands.js';
 import { connect, sandboxFor, type ImapTestClient } from './client.js';
 
 const sandbox = await sandboxFor(t);
 
-async function inState(t: Parameters<Parameters<typeof t.test>[1]>[0], state: ImapState): Promise<ImapTestClient> {
+async function inState(t: Test, state: ImapState): Promise<ImapTestClient> {
   const { client } = await connect(t, sandbox.targets.imap);
   if (state !== ImapState.NOT_AUTHENTICATED) await client.command('LOGIN alice alicepw');
   if (state === ImapState.SELECTED) await client.command('SELECT INBOX');
