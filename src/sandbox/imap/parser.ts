@@ -37,9 +37,9 @@ function isListChar(byte: number): boolean {
   return isAstringChar(byte) || byte === 0x25 || byte === 0x2a;
 }
 
-/** RFC 3501 §9 tag = 1*<any ASTRING-CHAR except "+">. */
+/** RFC 3501 §9 tag = 1*<any ASTRING-CHAR except "+">, 7-bit only. */
 function isTagChar(byte: number): boolean {
-  return isAstringChar(byte) && byte !== 0x2b;
+  return isAstringChar(byte) && byte !== 0x2b && byte < 0x80;
 }
 
 /** A sequence-set element: `end` is undefined for a single number; 0 stands for "*". */
