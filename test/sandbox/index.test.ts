@@ -14,16 +14,18 @@ function freePort(): Promise<number> {
   });
 }
 
-t.test('starts in well under a second with smtp, submission and smtps URLs and its CA', async (t) => {
+t.test('starts in well under a second with SMTP, POP3 and IMAP URLs and its CA', async (t) => {
   const started = performance.now();
   const sandbox = await startSandbox();
   t.teardown(() => sandbox.close());
   t.ok(performance.now() - started < 1000, `started in ${Math.round(performance.now() - started)} ms`);
-  t.same(Object.keys(sandbox.targets).sort(), ['smtp', 'smtps', 'submission']);
+  t.same(Object.keys(sandbox.targets).sort(), ['imap', 'imaps', 'pop3', 'pop3s', 'smtp', 'smtps', 'submission']);
   t.match(sandbox.targets.smtp, /^smtp:\/\/127\.0\.0\.1:\d+$/);
   t.match(sandbox.targets.submission, /^smtp:\/\/127\.0\.0\.1:\d+$/);
   t.match(sandbox.targets.smtps, /^smtps:\/\/127\.0\.0\.1:\d+$/);
-  t.equal(new Set(Object.values(sandbox.targets).map(portOf)).size, 3, 'three ports');
+  t.match(sandbox.targets.imap, /^imap:\/\/127\.0\.0\.1:\d+$/);
+  t.match(sandbox.targets.imaps, /^imaps:\/\/127\.0\.0\.1:\d+$/);
+  t.equal(new Set(Object.values(sandbox.targets).map(portOf)).size, 7, 'one port per service');
   t.match(sandbox.ca, /^-----BEGIN CERTIFICATE-----\r?\n/);
   t.same(sandbox.users.map((u) => u.name), ['alice', 'bob', 'carol']);
   t.equal(sandbox.domain, 'example.test');
