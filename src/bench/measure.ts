@@ -41,34 +41,42 @@ const MIN_SAMPLE_MS = 2;
 /** Warm-up per function: enough calls for the JIT to optimise the hot loop and the allocator to settle. */
 const WARMUP_MS = 100;
 const WARMUP_MAX_CALLS = 1000;
+/** How one function is sampled, decided by its warm-up. */
+interface SamplingPlan {
+  /** Calls per sample. */
+  batch: number;
+  /** A call takes longer than the whole sampling time (a slow peer on 16 MiB): one sample is enough. */
+  once: boolean;
+}
 
-/** Median wall time of one call of each function (ns), sampled in interleaved rounds. */
+/** Median time of one call of each function (ns), sampled in interleaved rounds. */
 export function measureAll(calls: readonly (() => unknown)[], options: MeasureOptions): Measurement[] {
   const now = clocks[options.clock];
-  const batches = calls.map((call) => warmUp(call, now));
+  const plans = calls.map((call) => warmUp(call, now, options.timeMs));
   const times: number[][] = calls.map(() => []);
   const end = now() + options.timeMs * calls.length;
   for (let round = 0; round < options.maxSamples && (round < options.minSamples || now() < end); round++) {
     for (const [i, call] of calls.entries()) {
-      const batch = batches[i]!;
+      const { batch, once } = plans[i]!;
+      if (once && round > 0) continue;
       const start = now();
       for (let b = 0; b < batch; b++) call();
       times[i]!.push((now() - start) / batch);
     }
   }
-  return times.map((samples, i) => ({ medianNs: median(samples) * 1e6, samples: samples.length, batch: batches[i]! }));
+  return times.map((samples, i) => ({ medianNs: median(samples) * 1e6, samples: samples.length, batch: plans[i]!.batch }));
 }
 
-/** Calls `call` for a while and returns how many calls make one sample of at least MIN_SAMPLE_MS. */
-function warmUp(call: () => unknown, now: () => number): number {
+/** Calls `call` for a while, then plans samples of at least MIN_SAMPLE_MS each. */
+function warmUp(call: () => unknown, now: () => number, timeMs: number): SamplingPlan {
   const start = now();
-  let calls = 0;
+  let count = 0;
   do {
     call();
-    calls++;
-  } while (now() - start < WARMUP_MS && calls < WARMUP_MAX_CALLS);
-  const perCallMs = (now() - start) / calls;
-  return Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(perCallMs, 1e-6)));
+    count++;
+  } while (now() - start < WARMUP_MS && count < WARMUP_MAX_CALLS);
+  const perCallMs = (now() - start) / count;
+  return { batch: Math.max(1, Math.ceil(MIN_SAMPLE_MS / Math.max(perCallMs, 1e-6))), once: perCallMs > timeMs };
 }
 
 function median(values: number[]): number {

@@ -17,7 +17,7 @@ export interface BenchOptions extends MeasureOptions {
   only: readonly string[];
 }
 
-export const DEFAULT_BENCH_OPTIONS: BenchOptions = { sizes: BENCH_SIZES, only: [], timeMs: 400, minSamples: 5, maxSamples: 500, clock: 'cpu' };
+export const DEFAULT_BENCH_OPTIONS: BenchOptions = { sizes: BENCH_SIZES, only: [], timeMs: 400, minSamples: 3, maxSamples: 500, clock: 'cpu' };
 
 export interface ImplementationResult {
   name: string;

@@ -2,8 +2,8 @@
  * Base64 content transfer encoding (RFC 2045 §6.8): encode with fixed-length lines (76 columns and CRLF by
  * default) or unwrapped, and decode text that may contain line breaks and other whitespace.
  * Speed comes from Node's native base64 on blocks of whole lines, with the lines moved into place (or
- * joined, to decode) by 8-byte loads and stores (see line-moves.ts). Pure: Buffers in, Buffers out. Imports only util/errors and
- * sibling encoding modules; never node:net, node:fs or anything above src/mime.
+ * joined, to decode) by 8-byte loads and stores (see line-moves.ts). Pure: Buffers in, Buffers out.
+ * Imports only util/errors and sibling encoding modules; never node:net, node:fs or anything above src/mime.
  */
 import { ProtocolError } from '../../util/errors.js';
 import { joinLines76, spreadLines } from './line-moves.js';

@@ -52,6 +52,13 @@ function isPlainWord(word: number): boolean {
   return ((belowSpace | hasEquals | hasDel | word) & 0x80808080) === 0;
 }
 
+/** No '=' and nothing below 0x20 in any lane: four bytes a decoder passes through as they are. */
+function isLiteralWord(word: number): boolean {
+  const belowSpace = (word - 0x20202020) & ~word;
+  const equals = word ^ 0x3d3d3d3d;
+  return ((belowSpace | ((equals - 0x01010101) & ~equals)) & 0x80808080) === 0;
+}
+
 /** Words are read and written in the platform's byte order; this shift brings a word's last byte down. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LAST_BYTE_SHIFT = LITTLE_ENDIAN ? 24 : 0;
@@ -172,9 +179,7 @@ function decodeInto(input: Buffer, out: Buffer): number {
     if (i >= first && ((i - first) & 3) === 0) {
       while (i + 4 <= n) {
         const word = words[(i - first) >> 2]!;
-        const belowSpace = (word - 0x20202020) & ~word;
-        const equals = word ^ 0x3d3d3d3d;
-        if (((belowSpace | ((equals - 0x01010101) & ~equals)) & 0x80808080) !== 0 || ((word >>> LAST_BYTE_SHIFT) & 0xff) === SPACE) break;
+        if (!isLiteralWord(word) || ((word >>> LAST_BYTE_SHIFT) & 0xff) === SPACE) break;
         view.setInt32(o, word, LITTLE_ENDIAN);
         o += 4;
         i += 4;
