@@ -72,12 +72,17 @@ export async function runLoad(scenarios: readonly Scenario[], options: LoadOptio
   const endNs = settings.durationMs === undefined ? undefined : measureStartNs + msToNs(settings.durationMs);
   const metrics = new LoadMetrics(scenarios, plans, measureStartNs);
   const stop = new AbortController();
-  // Every virtual user waiting out its ramp-up delay listens to it: thousands of them is normal here.
-  setMaxListeners(0, stop.signal);
-  const stopNow = (): void => stop.abort();
+  // What every run listens to for an interrupt: the caller's signal, forwarded once.
+  const interrupt = new AbortController();
+  // Every virtual user listens to these (ramp-up waits, running scenarios): thousands of them is normal.
+  setMaxListeners(0, stop.signal, interrupt.signal);
+  const stopNow = (): void => {
+    interrupt.abort(options.signal.reason);
+    stop.abort();
+  };
   options.signal.addEventListener('abort', stopNow, { once: true });
-  if (options.signal.aborted) stop.abort();
-  const endTimer = endNs === undefined ? undefined : setTimeout(stopNow, Number((endNs - startNs) / NS_PER_MS));
+  if (options.signal.aborted) stopNow();
+  const endTimer = endNs === undefined ? undefined : setTimeout(() => stop.abort(), Number((endNs - startNs) / NS_PER_MS));
   let inFlight = 0;
   let localSeq = 0;
   let measuredStarted = 0;
@@ -113,16 +118,23 @@ export async function runLoad(scenarios: readonly Scenario[], options: LoadOptio
     const seq = (localSeq - 1) * share.shard.count + share.shard.index;
     inFlight++;
     wire.reset();
+    // A signal of its own per run: the runner combines it with AbortSignal.any, which on Node 20 leaves
+    // memory behind on a long-lived source signal at every call; a short-lived one is collected with the run.
+    const runAbort = new AbortController();
+    const forwardInterrupt = (): void => runAbort.abort(interrupt.signal.reason);
+    interrupt.signal.addEventListener('abort', forwardInterrupt, { once: true });
+    if (interrupt.signal.aborted) forwardInterrupt();
     const result = await runScenario(scenarios[scenarioIndex]!, {
       repetition: iteration,
       builtins: { seq, vu, iteration },
       targets: options.targets,
-      signal: options.signal,
+      signal: runAbort.signal,
       env: options.env,
       driverFor: options.driverFor,
       transcriptSink: wire.sinkFor,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
+    interrupt.signal.removeEventListener('abort', forwardInterrupt);
     inFlight--;
     const doneNs = process.hrtime.bigint();
     if (measured) metrics.record({ scenarioIndex, result, wire, latencyMs: Number(doneNs - scheduledNs) / 1e6, endNs: doneNs });
