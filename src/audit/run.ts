@@ -70,13 +70,18 @@ interface HostPlan {
   servername?: string;
 }
 
+/** Why the audit stopped early: the deadline's or the interrupt's own message. */
+function stopReason(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : 'the audit was stopped';
+}
+
 function skippedFinding(check: CheckDefinition, summary: string): Finding {
   return { id: check.id, area: check.area, title: check.title, rule: check.rule, level: 'skipped', summary, evidence: [], durationMs: 0 };
 }
 
 /** Runs one check into a Finding; a thrown error is a finding too. */
 async function runCheck<C>(check: CheckDefinition, ctx: C, fn: (ctx: C) => Promise<CheckOutcome>, signal: AbortSignal): Promise<Finding> {
-  if (signal.aborted) return skippedFinding(check, 'not run: the audit reached its global deadline');
+  if (signal.aborted) return skippedFinding(check, `not run: ${stopReason(signal)}`);
   const started = performance.now();
   let outcome: CheckOutcome;
   try {
@@ -225,7 +230,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(Number(process.hrtime.bigint() - startNs) / 1e6),
       targets: [...options.targets],
-      deadlineReached: deadline.signal.aborted,
+      deadlineReached: deadline.signal.aborted && options.signal?.aborted !== true,
       summary: countLevels(subjects),
       subjects,
     };

@@ -120,9 +120,9 @@ async function audit(argv: ArgumentsCamelCase<AuditArgs>): Promise<number> {
   return result.summary.fail > 0 ? ExitCode.FAILED : ExitCode.OK;
 }
 
+/** Each check id on its own line, then what it checks and what its levels mean, indented. */
 function checkList(): string {
-  const width = Math.max(...CHECKS.map((check) => check.id.length));
-  return CHECKS.map((check) => `  ${check.id.padEnd(width)}  ${check.title} (${check.rule}): ${check.description}`).join('\n');
+  return CHECKS.map((check) => `  ${check.id}\n      ${check.title} (${check.rule}): ${check.description}`).join('\n');
 }
 
 export const auditCommand = {

@@ -25,7 +25,7 @@ export interface MxHost {
 
 /** The domain's MX answer, resolved once and shared by its checks and the host audits. */
 export interface MxInfo {
-  /** undefined when the lookup failed (see failure). */
+  /** Empty when the lookup failed (see failure) or the domain has a null MX. */
   hosts: MxHost[];
   /** RFC 7505 null MX: the domain accepts no mail. */
   nullMx: boolean;

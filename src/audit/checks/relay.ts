@@ -3,7 +3,7 @@
  * Relay probes stop at RCPT: the audit never sends DATA to a recipient it does not own. External
  * addresses are in .invalid (RFC 2606 §2) and IP literals in TEST-NET-1 (RFC 5737), so even an accepted
  * recipient could never be delivered. All relay probes share one connection (RSET between them).
- * Imports audit/context, audit/probe and protocols types only.
+ * Imports node:crypto (random local parts), audit/context, audit/probe and protocols types only.
  */
 import { randomBytes } from 'node:crypto';
 import type { Reply } from '../../protocols/types.js';

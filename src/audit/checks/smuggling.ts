@@ -4,7 +4,7 @@
  * message to the user's own address (--rcpt) holding that sequence followed by a smuggled "MAIL FROM";
  * a server that ends DATA there answers the message and then the smuggled command. Delivers mail, so it
  * runs only with --intrusive --rcpt, and only ever to that address.
- * Imports audit/context, protocols/smtp codes and util/errors.
+ * Imports node:crypto (Message-ID), audit/context, protocols/smtp codes and util/errors.
  */
 import { randomUUID } from 'node:crypto';
 import { ReplyCode } from '../../protocols/smtp/codes.js';

@@ -56,7 +56,7 @@ function findingLines(chalk: ChalkInstance, finding: Finding, idWidth: number, v
   return lines;
 }
 
-export function renderSubject(subject: SubjectAudit, options: AuditConsoleOptions): string {
+function renderSubject(subject: SubjectAudit, options: AuditConsoleOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const grades = Object.entries(subject.grades)
     .map(([area, grade]) => `${area} ${paintGrade(chalk, grade)}`)
