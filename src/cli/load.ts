@@ -126,6 +126,10 @@ async function load(argv: LoadArgs): Promise<number> {
   parseThresholds(settings.thresholds);
 
   const { targets, sandbox } = await targetsOf(argv, loaded.targets);
+  if (sandbox && reporters.some((r) => r.name === 'console')) {
+    const services = Object.entries(sandbox.targets).map(([name, url]) => `${name}=${url}`).join(' ');
+    process.stdout.write(`no --target given: loading the embedded sandbox (${services}), in this same process\n\n`);
+  }
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
