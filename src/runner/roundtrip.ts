@@ -6,8 +6,9 @@ import type { RoundtripStep } from '../scenario/types.js';
 import type { Failure } from '../results/types.js';
 import { AssertCode } from '../results/types.js';
 import { exactReference } from '../scenario/interpolate.js';
-import { compareExact } from '../mime/compare.js';
-import { compareStructural, type StructuralDifference } from '../mime/index.js';
+import { compareExact, stripHeaders, TRACE_HEADERS } from '../mime/compare.js';
+import { compareStructural, parseMessage, type StructuralDifference } from '../mime/index.js';
+import { describeOffset } from '../mime/compare/locate.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import type { Scope } from './scope.js';
 
@@ -23,12 +24,15 @@ export function compareMessages(scope: Scope, step: RoundtripStep): Failure | un
     const differences = compareStructural(messageOf(scope, step.sent, 'sent'), messageOf(scope, step.received, 'received'), { ignoreHeaders: step.ignoreHeaders });
     return structuralFailure(differences);
   }
-  const diff = compareExact(messageOf(scope, step.sent, 'sent'), messageOf(scope, step.received, 'received'), step.ignoreHeaders);
+  const sent = messageOf(scope, step.sent, 'sent');
+  const diff = compareExact(sent, messageOf(scope, step.received, 'received'), step.ignoreHeaders);
   if (!diff) return undefined;
+  // The offset is in the sent message without the ignored headers: parse that to name the part.
+  const where = describeOffset(parseMessage(stripHeaders(sent, [...TRACE_HEADERS, ...step.ignoreHeaders])), diff.offset);
   return {
     kind: 'assertion',
     code: AssertCode.ROUNDTRIP,
-    message: `messages differ at byte ${diff.offset} (line ${diff.line} of the sent message)`,
+    message: `messages differ at byte ${diff.offset} (line ${diff.line} of the sent message, ${where})`,
     expected: diff.sent,
     actual: diff.received,
   };

@@ -52,3 +52,12 @@ t.test('structural: each breaking difference listed, allowed ones after them', a
     expected: /^sha256 [0-9a-f]{64}$/,
   });
 });
+
+t.test('exact: the first difference is located in its part', async (t) => {
+  const { scope, sent } = await scopeWith((s) => Buffer.from(s.toString('latin1').replace('Hello   ', 'Hello  !'), 'latin1'));
+  const failure = compareMessages(scope, step('exact'));
+  const offset = sent.indexOf('Hello   ') + 7;
+  t.match(failure, { code: 'MP_ASSERT_ROUNDTRIP', message: `messages differ at byte ${offset} (line ${sent.subarray(0, offset).toString('latin1').split('\n').length} of the sent message, in the body of part 1 (text/plain))` });
+  const header = await scopeWith((s) => Buffer.from(s.toString('latin1').replace('image/png', 'image/gif'), 'latin1'));
+  t.match(compareMessages(header.scope, step('exact')), { message: /, in the header of part 2 \(image\/png\)\)$/ });
+});
