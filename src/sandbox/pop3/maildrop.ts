@@ -7,19 +7,63 @@
  */
 import { INBOX, type MailStore, type StoredMessage } from '../store.js';
 
-/** Which users' maildrops are held by a session; shared by every POP3 listener of one sandbox. */
+/** A login waiting for a locked maildrop. */
+interface Waiter {
+  /** release() passes the lock straight on: it stays held, now by this waiter. */
+  grant(): void;
+  /** Starts the waiter's patience; called once it is first in line. */
+  startTimer(): void;
+}
+
+/**
+ * Which users' maildrops are held by a session; shared by every POP3 listener of one sandbox. A login that
+ * finds the maildrop locked queues for it, and once first in line waits up to `waitMs` before it is
+ * refused: sessions that each hold the lock for a moment (a client polling, scenarios running side by
+ * side) take turns instead of failing, while a session that keeps the maildrop still locks the others
+ * out. The patience starts only at the head of the line, so one stuck waiter cannot time out those behind it.
+ */
 export class MaildropLocks {
   private readonly held = new Set<string>();
+  private readonly lines = new Map<string, Waiter[]>();
 
-  /** Takes the user's lock; false if another session holds it. */
-  acquire(user: string): boolean {
-    if (this.held.has(user)) return false;
-    this.held.add(user);
-    return true;
+  constructor(private readonly waitMs: number) {}
+
+  /** Takes the user's lock; false if it stayed held `waitMs` while first in line, or `signal` aborted the wait. */
+  acquire(user: string, signal?: AbortSignal): Promise<boolean> {
+    if (!this.held.has(user)) {
+      this.held.add(user);
+      return Promise.resolve(true);
+    }
+    if (this.waitMs === 0 || signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const line = this.lines.get(user) ?? [];
+      this.lines.set(user, line);
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (granted: boolean): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const index = line.indexOf(waiter);
+        if (index < 0) return;
+        line.splice(index, 1);
+        if (line.length === 0) this.lines.delete(user);
+        else if (index === 0) line[0]!.startTimer();
+        resolve(granted);
+      };
+      const waiter: Waiter = {
+        grant: () => settle(true),
+        startTimer: () => (timer = setTimeout(() => settle(false), this.waitMs)),
+      };
+      const onAbort = (): void => settle(false);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      line.push(waiter);
+      if (line.length === 1) waiter.startTimer();
+    });
   }
 
   release(user: string): void {
-    this.held.delete(user);
+    const next = this.lines.get(user)?.[0];
+    if (next) next.grant();
+    else this.held.delete(user);
   }
 
   isHeld(user: string): boolean {

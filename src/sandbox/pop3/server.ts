@@ -31,6 +31,8 @@ export interface Pop3SandboxOptions {
   idleMs?: number;
   /** Longest command line (default Pop3Limits.lineBytes). */
   lineBytes?: number;
+  /** How long a login waits for a locked maildrop (default Pop3Limits.lockWaitMs). */
+  lockWaitMs?: number;
 }
 
 export interface Pop3Sandbox {
@@ -195,7 +197,7 @@ class Pop3Listener {
 /** Starts pop3 and pop3s; on failure, closes what was started and rethrows. */
 export async function startPop3(options: Pop3SandboxOptions): Promise<Pop3Sandbox> {
   const secureContext = tls.createSecureContext({ key: options.certificate.key, cert: options.certificate.cert });
-  const locks = new MaildropLocks();
+  const locks = new MaildropLocks(options.lockWaitMs ?? Pop3Limits.lockWaitMs);
   const listeners = POP3_LISTENERS.map((name) => [name, new Pop3Listener(name === 'pop3s', secureContext, options, locks)] as const);
   const closeAll = async (): Promise<void> => {
     await Promise.all(listeners.map(([, listener]) => listener.close()));

@@ -57,6 +57,8 @@ export class Pop3Session {
   private maildrop: Maildrop | undefined;
   private sasl: SaslServer | undefined;
   private finished = false;
+  /** Aborted when the session ends, so that a login waiting for the lock stops waiting. */
+  private readonly ending = new AbortController();
   private readonly handlers: Record<Pop3Command, Handler>;
 
   constructor(
@@ -107,6 +109,7 @@ export class Pop3Session {
   /** The connection is gone: without QUIT there is no UPDATE state (RFC 1939 §6), only the lock is freed. */
   ended(): void {
     this.finished = true;
+    this.ending.abort();
     if (this.maildrop) this.context.locks.release(this.maildrop.user);
     this.maildrop = undefined;
   }
@@ -125,7 +128,7 @@ export class Pop3Session {
   }
 
   /** RFC 1939 §7: PASS string, the whole rest of the line (it may contain spaces). */
-  private pass(command: ParsedCommand): void {
+  private async pass(command: ParsedCommand): Promise<void> {
     const name = this.pendingUser;
     this.pendingUser = undefined;
     if (name === undefined) return this.reply(Pop3Reply.userFirst);
@@ -133,20 +136,20 @@ export class Pop3Session {
     const given = Buffer.from(command.rest, 'utf8');
     const expected = Buffer.from(user?.password ?? '', 'utf8');
     const matches = user !== undefined && given.length === expected.length && timingSafeEqual(given, expected);
-    this.login(matches ? user : undefined);
+    return this.login(matches ? user : undefined);
   }
 
   /** RFC 1939 §7: APOP name digest, digest = MD5(timestamp + password) in lower-case hex. */
-  private apop(command: ParsedCommand): void {
+  private async apop(command: ParsedCommand): Promise<void> {
     const [name, digest] = command.args;
     if (command.args.length !== 2 || name === undefined || digest === undefined) return this.reply(Pop3Reply.syntax('APOP name digest'));
     const user = this.context.users.findLogin(name);
     const expected = user && createHash('md5').update(Buffer.from(this.timestamp + user.password, 'utf8')).digest('hex');
-    this.login(expected !== undefined && expected === digest.toLowerCase() ? user : undefined);
+    return this.login(expected !== undefined && expected === digest.toLowerCase() ? user : undefined);
   }
 
   /** RFC 5034 §4: AUTH mechanism [initial-response]. */
-  private auth(command: ParsedCommand): void {
+  private async auth(command: ParsedCommand): Promise<void> {
     const [name, initial] = command.args;
     if (name === undefined || command.args.length > 2) return this.reply(Pop3Reply.syntax('AUTH mechanism [initial-response]'));
     const mechanism = name.toUpperCase();
@@ -157,10 +160,10 @@ export class Pop3Session {
       if (!initialResponse) return this.reply(Pop3Reply.badBase64);
     }
     this.sasl = createSaslServer(mechanism, this.context.users, this.context.hostname);
-    this.saslStep(this.sasl.start(initialResponse));
+    return this.saslStep(this.sasl.start(initialResponse));
   }
 
-  private saslResponse(text: string): void {
+  private async saslResponse(text: string): Promise<void> {
     if (text === SASL_CANCEL) {
       this.sasl = undefined;
       return this.reply(Pop3Reply.authCancelled);
@@ -170,20 +173,29 @@ export class Pop3Session {
       this.sasl = undefined;
       return this.reply(Pop3Reply.badBase64);
     }
-    this.saslStep(this.sasl!.respond(response));
+    return this.saslStep(this.sasl!.respond(response));
   }
 
   /** RFC 5034 §4: a challenge is "+" SP base64 (nothing after "+ " when empty); the outcome ends it. */
-  private saslStep(step: SaslStep): void {
+  private async saslStep(step: SaslStep): Promise<void> {
     if (step.kind === 'challenge') return this.reply(`+ ${step.data.toString('base64')}`);
     this.sasl = undefined;
-    this.login(step.user);
+    return this.login(step.user);
   }
 
-  /** RFC 1939 §7: a good login takes the maildrop lock and enters TRANSACTION; a locked one is refused. */
-  private login(user: SandboxUser | undefined): void {
+  /**
+   * RFC 1939 §7: a good login takes the maildrop lock (waiting a little for a session that holds it) and
+   * enters TRANSACTION; a maildrop that stays locked is refused with IN-USE.
+   */
+  private async login(user: SandboxUser | undefined): Promise<void> {
     if (!user) return this.reply(Pop3Reply.authFailed);
-    if (!this.context.locks.acquire(user.name)) return this.reply(Pop3Reply.inUse);
+    const locked = await this.context.locks.acquire(user.name, this.ending.signal);
+    if (this.finished) {
+      // The connection went away while waiting: the lock, if it came, goes straight on.
+      if (locked) this.context.locks.release(user.name);
+      return;
+    }
+    if (!locked) return this.reply(Pop3Reply.inUse);
     this.maildrop = new Maildrop(this.context.store, user.name);
     this.state = Pop3State.TRANSACTION;
     const { count, octets } = this.maildrop.stat();

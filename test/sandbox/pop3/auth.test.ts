@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import t from 'tap';
-import { connect, loggedIn, sandboxFor } from './client.js';
+import { connect, sandboxFor } from './client.js';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 const unb64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');
@@ -88,21 +88,4 @@ t.test('CAPA before login lists USER, SASL and STLS (RFC 2449 §5, RFC 2595 §4)
   for (const line of ['TOP', 'UIDL', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'USER', 'SASL PLAIN LOGIN CRAM-MD5 XOAUTH2', 'STLS']) {
     t.ok(lines.includes(line), line);
   }
-});
-
-t.test('the maildrop lock: a second session gets -ERR [IN-USE] (RFC 2449 §8.1.2) until the first ends', async (t) => {
-  const sandbox = await sandboxFor(t);
-  const first = await loggedIn(t, sandbox.targets.pop3);
-  const { client: second } = await connect(t, sandbox.targets.pop3);
-  await second.command('USER alice');
-  t.equal(await second.command('PASS alicepw'), '-ERR [IN-USE] Mailbox is locked by another POP3 session');
-  t.equal(await second.command(`AUTH PLAIN ${b64('\0alice\0alicepw')}`), '-ERR [IN-USE] Mailbox is locked by another POP3 session');
-  t.equal(await second.command('STAT'), '-ERR STAT not allowed in the AUTHORIZATION state', 'still in AUTHORIZATION');
-  const { client: bob } = await connect(t, sandbox.targets.pop3s, sandbox.ca);
-  await bob.command('USER bob');
-  t.match(await bob.command('PASS bobpw'), /^\+OK/, "another user's maildrop is not locked (over pop3s too)");
-  t.equal(await first.command('QUIT'), '+OK Logging out');
-  await first.closedByServer();
-  await second.command('USER alice');
-  t.match(await second.command('PASS alicepw'), /^\+OK Logged in/, 'free again after QUIT');
 });
