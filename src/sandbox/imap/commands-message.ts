@@ -99,8 +99,14 @@ function applyFlags(current: ReadonlySet<string>, action: '+' | '-' | '', flags:
   if (action === '') return [...new Set(flags)];
   const kept = [...current].filter((flag) => !lower.has(flag.toLowerCase()));
   if (action === '-') return kept;
-  const known = new Set([...current].map((f) => f.toLowerCase()));
-  return [...current, ...flags.filter((flag) => !known.has(flag.toLowerCase()) && known.add(flag.toLowerCase()))];
+  const result = [...current];
+  const known = new Set(result.map((f) => f.toLowerCase()));
+  for (const flag of flags) {
+    if (known.has(flag.toLowerCase())) continue;
+    known.add(flag.toLowerCase());
+    result.push(flag);
+  }
+  return result;
 }
 
 // RFC 3501 §6.4.6 store = "STORE" SP sequence-set SP store-att-flags

@@ -35,7 +35,6 @@ const MACROS: Readonly<Record<string, SimpleItem[]>> = {
   FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
 };
 
-/** Longest first, so that "BODY" does not take the start of "BODYSTRUCTURE". */
 const SIMPLE_ITEMS: readonly SimpleItem[] = ['BODYSTRUCTURE', 'ENVELOPE', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'UID', 'BODY'];
 
 // RFC 3501 §9 header-list = "(" header-fld-name *(SP header-fld-name) ")"
@@ -86,11 +85,11 @@ function fetchAtt(args: Cursor): FetchItem {
     return item;
   }
   for (const name of ['RFC822.HEADER', 'RFC822.TEXT'] as const) {
-    if (args.take(name)) return { kind: 'rfc822', name, section: { part: [], text: name === 'RFC822.HEADER' ? 'HEADER' : 'TEXT' }, setsSeen: name === 'RFC822.TEXT' };
+    if (args.takeWord(name)) return { kind: 'rfc822', name, section: { part: [], text: name === 'RFC822.HEADER' ? 'HEADER' : 'TEXT' }, setsSeen: name === 'RFC822.TEXT' };
   }
-  const simple = SIMPLE_ITEMS.find((name) => args.take(name));
+  const simple = SIMPLE_ITEMS.find((name) => args.takeWord(name));
   if (simple) return { kind: 'simple', name: simple };
-  if (args.take('RFC822')) return { kind: 'rfc822', name: 'RFC822', section: { part: [] }, setsSeen: true };
+  if (args.takeWord('RFC822')) return { kind: 'rfc822', name: 'RFC822', section: { part: [] }, setsSeen: true };
   return args.fail('unknown fetch attribute');
 }
 
@@ -104,7 +103,7 @@ function fetchItems(args: Cursor): FetchItem[] {
     } while (!args.take(')'));
     return items;
   }
-  const macro = Object.keys(MACROS).find((name) => args.take(name) && (args.atEnd() || args.peek() === 0x20));
+  const macro = Object.keys(MACROS).find((name) => args.takeWord(name));
   if (macro) return MACROS[macro]!.map((name) => ({ kind: 'simple', name }));
   return [fetchAtt(args)];
 }

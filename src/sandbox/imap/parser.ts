@@ -83,6 +83,13 @@ export class Cursor {
     return true;
   }
 
+  /** Like take(), but only a whole word: followed by a space, ")" or the end. */
+  takeWord(word: string): boolean {
+    const after = this.bytes[this.offset + word.length];
+    if (after !== undefined && after !== SP && after !== 0x29) return false;
+    return this.take(word);
+  }
+
   expect(text: string): void {
     if (!this.take(text)) this.fail(`expected "${text}"`);
   }

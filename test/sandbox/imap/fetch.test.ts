@@ -141,3 +141,12 @@ t.test('BODY[] sets \\Seen and returns FLAGS; BODY.PEEK[] and EXAMINE do not', a
   const again = await client.command('FETCH 3 (FLAGS RFC822)');
   t.match(again.untagged[0], /^\* 3 FETCH \(FLAGS \(\\Seen[^)]*\) RFC822 \{/);
 });
+
+t.test('attribute names are whole words', async (t) => {
+  const client = await selected(t, sandbox, 'INBOX', 'bob');
+  await expectCommand(t, client, 'FETCH 1 ALLX', 'BAD', /unknown fetch attribute/);
+  await expectCommand(t, client, 'FETCH 1 (FLAGSX)', 'BAD', /unknown fetch attribute/);
+  await expectCommand(t, client, 'FETCH 1 (UID RFC822.SIZE)', 'OK', /^\* 1 FETCH \(UID 1 RFC822.SIZE \d+\)$/);
+  await expectCommand(t, client, 'FETCH 1 ALL', 'OK', /^\* 1 FETCH \(FLAGS .* INTERNALDATE .* RFC822.SIZE \d+ ENVELOPE \(/);
+  await expectCommand(t, client, 'FETCH 1 FULL', 'OK', / BODY \("text"/);
+});
