@@ -36,11 +36,11 @@ export function encodeWord(text: string, options: EncodeWordOptions = {}): strin
   const room = ENCODED_WORD_LENGTH - prefix.length - 2;
   if (room < 4) throw new RangeError(`charset name ${charset} leaves no room for encoded text in a 75-character word`);
   const isUtf8 = charset.toUpperCase() === 'UTF-8';
+  if (encoding === 'Q') return qWords(bytes, prefix, room, isUtf8);
   const words: string[] = [];
   for (let start = 0; start < bytes.length; ) {
-    const end = encoding === 'B' ? bWordEnd(bytes, start, room, isUtf8) : qWordEnd(bytes, start, room, isUtf8);
-    const slice = bytes.subarray(start, end);
-    words.push(`${prefix}${encoding === 'B' ? slice.toString('base64') : qEncodeBytes(slice)}?=`);
+    const end = bWordEnd(bytes, start, room, isUtf8);
+    words.push(`${prefix}${bytes.toString('base64', start, end)}?=`);
     start = end;
   }
   return words.join(WORD_SEPARATOR);
@@ -58,40 +58,53 @@ function bWordEnd(bytes: Buffer, start: number, room: number, isUtf8: boolean): 
   return end;
 }
 
-// RFC 2047 §5 rule (3): the characters a Q word may hold literally anywhere (phrase, comment or text).
+// RFC 2047 §5 rule (3): the characters a Q word may hold literally anywhere (phrase, comment or text);
+// §4.2: space may be "_"; every other byte is "=XX".
 const Q_LITERAL = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*+-/') Q_LITERAL[c.charCodeAt(0)] = 1;
 const SPACE = 0x20;
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF');
+const WORD_END = Buffer.from(`?=${WORD_SEPARATOR}`, 'latin1');
 
 function qWidth(byte: number): number {
   return Q_LITERAL[byte] === 1 || byte === SPACE ? 1 : 3;
 }
 
-/** RFC 2047 §4.2: whole characters while their Q form fits in `room`. */
-function qWordEnd(bytes: Buffer, start: number, room: number, isUtf8: boolean): number {
+/**
+ * RFC 2047 §4.2 Q words, written in one pass into one buffer: whole characters while their Q form fits
+ * in `room`, then "?=" CRLF SPACE and the next word's prefix.
+ */
+function qWords(bytes: Buffer, prefix: string, room: number, isUtf8: boolean): string {
+  const head = Buffer.from(prefix, 'latin1');
+  // Every word but the last holds more than room - 12 characters (a 4-byte character takes 12).
+  const maxWords = Math.ceil((3 * bytes.length) / Math.max(1, room - 11)) + 1;
+  const out = Buffer.allocUnsafe(3 * bytes.length + maxWords * (head.length + WORD_END.length));
+  let o = head.copy(out, 0);
   let used = 0;
-  let end = start;
-  while (end < bytes.length) {
-    let charEnd = end + 1;
+  for (let i = 0; i < bytes.length; ) {
+    let charEnd = i + 1;
     if (isUtf8) while (isContinuation(bytes[charEnd])) charEnd++;
     let width = 0;
-    for (let i = end; i < charEnd; i++) width += qWidth(bytes[i]!);
-    if (used + width > room) break;
+    for (let j = i; j < charEnd; j++) width += qWidth(bytes[j]!);
+    if (used + width > room && used > 0) {
+      o += WORD_END.copy(out, o);
+      o += head.copy(out, o);
+      used = 0;
+    }
+    for (; i < charEnd; i++) {
+      const b = bytes[i]!;
+      if (Q_LITERAL[b] === 1) out[o++] = b;
+      else if (b === SPACE) out[o++] = 0x5f; // "_"
+      else {
+        out[o++] = 0x3d;
+        out[o++] = HEX_DIGITS[b >> 4]!;
+        out[o++] = HEX_DIGITS[b & 15]!;
+      }
+    }
     used += width;
-    end = charEnd;
   }
-  // A character too wide for any word (impossible with 4-byte UTF-8 and room ≥ 12) would loop forever.
-  return end === start ? start + 1 : end;
-}
-
-function qEncodeBytes(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) {
-    if (b === SPACE) out += '_';
-    else if (Q_LITERAL[b] === 1) out += String.fromCharCode(b);
-    else out += `=${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
-  }
-  return out;
+  o += WORD_END.copy(out, o, 0, 2); // the last word ends without a fold
+  return bytes.length === 0 ? '' : out.toString('latin1', 0, o);
 }
 
 /** RFC 2047 §2 encoded-word, with RFC 2231 §5's optional "*language" after the charset. */
@@ -110,43 +123,47 @@ const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 export function decodeWords(headerValue: string | Buffer): DecodedWords {
   const warnings: MimeWarning[] = [];
   const value = (typeof headerValue === 'string' ? headerValue : rawHeaderText(headerValue, warnings)).replace(FOLD, '');
+  if (!value.includes('=?')) return { text: value, warnings };
   let text = '';
   let at = 0;
   let run: EncodedRun | undefined;
   for (const match of value.matchAll(ENCODED_WORD)) {
     const gap = value.slice(at, match.index);
-    const charset = match[1]!;
+    const charset = match[1]!.toLowerCase();
     // §6.2: whitespace between two encoded words is not displayed, whatever their charsets.
     const adjacent = run !== undefined && LINEAR_WHITE_SPACE.test(gap);
-    if (run && !(adjacent && run.charset.toLowerCase() === charset.toLowerCase())) {
-      text += flushRun(run, warnings);
+    if (run && !(adjacent && run.charset === charset)) {
+      text += flushRun(run, value, warnings);
       run = undefined;
     }
     if (!run) {
       if (!adjacent) text += gap;
-      run = { charset, bytes: [], source: '' };
+      run = { charset, bytes: [], start: match.index, end: 0 };
     }
-    run.source += (run.source === '' ? '' : gap) + match[0];
     run.bytes.push(decodeWordBytes(match[2]!, match[3]!, match[0], warnings));
     at = match.index + match[0].length;
+    run.end = at;
   }
-  if (run) text += flushRun(run, warnings);
+  if (run) text += flushRun(run, value, warnings);
   return { text: text + value.slice(at), warnings };
 }
 
 /** Adjacent encoded words in one charset, decoded to bytes but not yet to text. */
 interface EncodedRun {
+  /** Lower-case, as charset names are case-insensitive. */
   charset: string;
   bytes: Buffer[];
-  /** The words as written, kept when the charset is unknown. */
-  source: string;
+  /** Where the words stand in the header value, to keep them as written when the charset is unknown. */
+  start: number;
+  end: number;
 }
 
-function flushRun(run: EncodedRun, warnings: MimeWarning[]): string {
-  const decoded = decodeCharset(Buffer.concat(run.bytes), run.charset);
+function flushRun(run: EncodedRun, value: string, warnings: MimeWarning[]): string {
+  const decoded = decodeCharset(run.bytes.length === 1 ? run.bytes[0]! : Buffer.concat(run.bytes), run.charset);
   if (decoded !== undefined) return decoded;
-  warnings.push({ code: 'unknown-charset', message: `unknown charset ${run.charset}: ${run.source} kept as it is` });
-  return run.source;
+  const source = value.slice(run.start, run.end);
+  warnings.push({ code: 'unknown-charset', message: `unknown charset ${run.charset}: ${source} kept as it is` });
+  return source;
 }
 
 function decodeWordBytes(encoding: string, encoded: string, word: string, warnings: MimeWarning[]): Buffer {
