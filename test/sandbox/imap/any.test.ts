@@ -3,6 +3,7 @@
  * garbage and the autologout timer.
  */
 import t from 'tap';
+import { startSandbox } from '../../../src/sandbox/index.js';
 import { startImap } from '../../../src/sandbox/imap/server.js';
 import { MailStore } from '../../../src/sandbox/store.js';
 import { createCertificate } from '../../../src/sandbox/tls.js';
@@ -82,4 +83,23 @@ t.test('autologout: "* BYE" and close after the idle time, shorter before login 
   t.ok(await client.silentFor(250), 'logged in: still there after the unauthenticated time');
   t.match(await client.response(1000), /^\* BYE Autologout/);
   await t.rejects(client.response(1000), /connection closed/);
+});
+
+t.test('closing the sandbox says BYE to open sessions, idle ones too, and frees their sockets', async (t) => {
+  const own = await startSandbox();
+  let closed = false;
+  t.teardown(() => (closed ? undefined : own.close()));
+  const { client: waiting } = await connect(t, own.targets.imap);
+  const idle = await loggedIn(t, own);
+  await idle.command('SELECT INBOX');
+  idle.write('I1 IDLE\r\n');
+  await idle.response();
+  const started = Date.now();
+  await own.close();
+  closed = true;
+  t.ok(Date.now() - started < 1000, 'close() is quick');
+  for (const client of [waiting, idle]) {
+    t.match(await client.response(), /^\* BYE \[UNAVAILABLE\]/);
+    await t.rejects(client.response(1000), /connection closed/);
+  }
 });
