@@ -8,7 +8,7 @@ import type { Reply } from '../protocols/types.js';
 import type { TranscriptEntry } from '../results/types.js';
 import type { Endpoint } from '../wire/types.js';
 import { HostGate, ProbeFailure, withSmtpProbe, type ProbeSettings } from './probe.js';
-import type { Level, NetworkProblem } from './types.js';
+import type { Level, MailProtocol, NetworkProblem } from './types.js';
 
 export interface AuditSettings extends ProbeSettings {
   /** The name our EHLO gives. */
@@ -21,10 +21,11 @@ export interface AuditSettings extends ProbeSettings {
   ca?: string;
 }
 
-export type ServiceName = 'smtp' | 'submission' | 'smtps';
+export type ServiceName = 'smtp' | 'submission' | 'smtps' | 'imap' | 'imaps' | 'pop3' | 'pop3s';
 
 export interface ServiceTarget {
   name: ServiceName;
+  protocol: MailProtocol;
   /** Never verifying: certificates are judged by the TLS checks, not refused by the engine. */
   endpoint: Endpoint;
   /** The name the certificate must carry: the MX or host name as audited. */

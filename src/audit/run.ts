@@ -8,6 +8,7 @@
 import pLimit from 'p-limit';
 import { authChecks } from './checks/auth.js';
 import { dnsChecks, resolveMx, type DomainContext } from './checks/dns.js';
+import { mailboxChecks } from './checks/mailbox.js';
 import { relayChecks } from './checks/relay.js';
 import { serviceChecks } from './checks/service.js';
 import { smugglingChecks } from './checks/smuggling.js';
@@ -18,7 +19,7 @@ import { DnsClient } from './dns.js';
 import { gradeOf } from './grade.js';
 import { HostGate, ProbeFailure, deadlineError } from './probe.js';
 import { parseAuditTarget, type AuditTarget } from './targets.js';
-import { AREAS, AUDIT_RESULT_VERSION, LEVELS, type AuditResult, type CheckDefinition, type Finding, type LevelCounts, type ServiceAudit, type SubjectAudit } from './types.js';
+import { AREAS, AUDIT_RESULT_VERSION, LEVELS, type AuditResult, type CheckDefinition, type Finding, type LevelCounts, type MailProtocol, type ServiceAudit, type SubjectAudit } from './types.js';
 
 const SERVICE_CHECKS: Record<string, (ctx: ServiceContext) => Promise<CheckOutcome>> = {
   ...serviceChecks,
@@ -26,6 +27,7 @@ const SERVICE_CHECKS: Record<string, (ctx: ServiceContext) => Promise<CheckOutco
   ...relayChecks,
   ...authChecks,
   ...smugglingChecks,
+  ...mailboxChecks,
 };
 
 /** Every implemented check id (a test holds this equal to the catalogue). */
@@ -40,6 +42,10 @@ export interface AuditOptions {
   port: number;
   /** Also audit submission (STARTTLS) and smtps (implicit TLS) on these ports. */
   submissionPorts?: { submission: number; smtps: number };
+  /** Also audit IMAP (STARTTLS) and IMAPS on these ports. */
+  imapPorts?: { imap: number; imaps: number };
+  /** Also audit POP3 (STLS) and POP3S on these ports. */
+  pop3Ports?: { pop3: number; pop3s: number };
   /** Selected check ids (see catalogue.selectChecks). */
   checks: ReadonlySet<string>;
   timeoutMs: number;
@@ -66,7 +72,7 @@ interface HostPlan {
   via?: string;
   /** Where to connect (an address found through the resolver, or the host as given). */
   address: string;
-  services: Array<{ name: ServiceName; port: number; tls: 'none' | 'implicit' }>;
+  services: Array<{ name: ServiceName; protocol: MailProtocol; port: number; tls: 'none' | 'implicit' }>;
   servername?: string;
 }
 
@@ -110,26 +116,36 @@ async function runCheck<C>(check: CheckDefinition, ctx: C, fn: (ctx: C) => Promi
 }
 
 function servicesFor(options: AuditOptions, port: number | undefined, tls: 'none' | 'implicit'): HostPlan['services'] {
-  const services: HostPlan['services'] = [{ name: tls === 'implicit' ? 'smtps' : 'smtp', port: port ?? options.port, tls }];
-  if (options.submissionPorts) {
-    services.push({ name: 'submission', port: options.submissionPorts.submission, tls: 'none' });
-    services.push({ name: 'smtps', port: options.submissionPorts.smtps, tls: 'implicit' });
+  const services: HostPlan['services'] = [{ name: tls === 'implicit' ? 'smtps' : 'smtp', protocol: 'smtp', port: port ?? options.port, tls }];
+  const { submissionPorts: submission, imapPorts: imap, pop3Ports: pop3 } = options;
+  if (submission) {
+    services.push({ name: 'submission', protocol: 'smtp', port: submission.submission, tls: 'none' });
+    services.push({ name: 'smtps', protocol: 'smtp', port: submission.smtps, tls: 'implicit' });
+  }
+  if (imap) {
+    services.push({ name: 'imap', protocol: 'imap', port: imap.imap, tls: 'none' });
+    services.push({ name: 'imaps', protocol: 'imap', port: imap.imaps, tls: 'implicit' });
+  }
+  if (pop3) {
+    services.push({ name: 'pop3', protocol: 'pop3', port: pop3.pop3, tls: 'none' });
+    services.push({ name: 'pop3s', protocol: 'pop3', port: pop3.pop3s, tls: 'implicit' });
   }
   return services;
 }
 
 async function auditService(plan: HostPlan, service: HostPlan['services'][number], gate: HostGate, settings: AuditSettings, options: AuditOptions): Promise<ServiceAudit> {
-  const scheme = service.tls === 'implicit' ? 'smtps' : 'smtp';
+  const scheme = `${service.protocol}${service.tls === 'implicit' ? 's' : ''}`;
   const bracketed = plan.address.includes(':') ? `[${plan.address}]` : plan.address;
   const url = `${scheme}://${bracketed}:${service.port}`;
   const target: ServiceTarget = {
     name: service.name,
+    protocol: service.protocol,
     endpoint: { host: plan.address, port: service.port, tls: service.tls, verify: false, url, ...(plan.servername ? { servername: plan.servername } : {}) },
     hostName: plan.name,
     localDomain: plan.via ?? options.rcpt?.split('@')[1] ?? (plan.name === plan.address ? `[${plan.address}]` : plan.name),
   };
   const ctx = new ServiceContext(target, settings, gate, options.checks);
-  const checks = CHECKS.filter((check) => check.scope === 'service');
+  const checks = CHECKS.filter((check) => check.scope === 'service' && check.protocols.includes(service.protocol));
   const connect = checks.find((check) => check.id === 'net.connect')!;
   // Always run: an unreachable service must be named even when --checks leaves net.connect out.
   const reach = await runCheck(connect, ctx, SERVICE_CHECKS[connect.id]!, settings.signal);

@@ -28,9 +28,13 @@ export interface CheckDefinition {
   rule: string;
   /** What the levels mean for this check, for --help and docs/audit.md. */
   description: string;
-  /** 'domain': runs once per audited domain; 'service': once per SMTP service. */
+  /** 'domain': runs once per audited domain; 'service': once per service of a host. */
   scope: 'domain' | 'service';
+  /** The protocols of the services it applies to (service checks; domain checks have none). */
+  protocols: readonly MailProtocol[];
 }
+
+export type MailProtocol = 'smtp' | 'imap' | 'pop3';
 
 export interface Finding {
   id: string;

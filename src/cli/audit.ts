@@ -25,6 +25,12 @@ interface AuditArgs {
   submission: boolean;
   'submission-port': number;
   'smtps-port': number;
+  imap: boolean;
+  'imap-port': number;
+  'imaps-port': number;
+  pop3: boolean;
+  'pop3-port': number;
+  'pop3s-port': number;
   checks: string[];
   skip: string[];
   timeout: string;
@@ -56,6 +62,10 @@ function wholeNumber(name: string, value: number, min: number, max = Number.MAX_
   return value;
 }
 
+function portOption(name: string, value: number): number {
+  return wholeNumber(name, value, 1, 65535);
+}
+
 /** RFC 5321 §4.1.2 Mailbox, loosely: local-part "@" domain, no spaces or angle brackets. */
 const MAILBOX = /^[^\s<>@]+@[^\s<>@]+$/;
 
@@ -77,8 +87,10 @@ async function optionsOf(argv: ArgumentsCamelCase<AuditArgs>): Promise<AuditOpti
   return {
     targets: argv.targets,
     ...(argv.resolver === undefined ? {} : { resolver: argv.resolver }),
-    port: wholeNumber('port', argv.port, 1, 65535),
-    ...(argv.submission ? { submissionPorts: { submission: wholeNumber('submission-port', argv.submissionPort, 1, 65535), smtps: wholeNumber('smtps-port', argv.smtpsPort, 1, 65535) } } : {}),
+    port: portOption('port', argv.port),
+    ...(argv.submission ? { submissionPorts: { submission: portOption('submission-port', argv.submissionPort), smtps: portOption('smtps-port', argv.smtpsPort) } } : {}),
+    ...(argv.imap ? { imapPorts: { imap: portOption('imap-port', argv.imapPort), imaps: portOption('imaps-port', argv.imapsPort) } } : {}),
+    ...(argv.pop3 ? { pop3Ports: { pop3: portOption('pop3-port', argv.pop3Port), pop3s: portOption('pop3s-port', argv.pop3sPort) } } : {}),
     checks: selectChecks(argv.checks, argv.skip),
     timeoutMs: duration('timeout', argv.timeout, false),
     deadlineMs: duration('deadline', argv.deadline, false),
@@ -89,7 +101,7 @@ async function optionsOf(argv: ArgumentsCamelCase<AuditArgs>): Promise<AuditOpti
     ...(argv.rcpt === undefined ? {} : { rcpt: argv.rcpt }),
     intrusive: argv.intrusive,
     ...(ca === undefined ? {} : { ca }),
-    httpsPort: wholeNumber('https-port', argv.httpsPort, 1, 65535),
+    httpsPort: portOption('https-port', argv.httpsPort),
     version: VERSION,
   };
 }
@@ -136,6 +148,12 @@ export const auditCommand = {
       .option('submission', { type: 'boolean', default: false, describe: 'Also audit submission (STARTTLS) and smtps (implicit TLS)' })
       .option('submission-port', { type: 'number', default: 587, describe: 'Port of submission with --submission' })
       .option('smtps-port', { type: 'number', default: 465, describe: 'Port of smtps with --submission' })
+      .option('imap', { type: 'boolean', default: false, describe: 'Also audit IMAP (STARTTLS) and IMAPS' })
+      .option('imap-port', { type: 'number', default: 143, describe: 'Port of IMAP with --imap' })
+      .option('imaps-port', { type: 'number', default: 993, describe: 'Port of IMAPS with --imap' })
+      .option('pop3', { type: 'boolean', default: false, describe: 'Also audit POP3 (STLS) and POP3S' })
+      .option('pop3-port', { type: 'number', default: 110, describe: 'Port of POP3 with --pop3' })
+      .option('pop3s-port', { type: 'number', default: 995, describe: 'Port of POP3S with --pop3' })
       .option('checks', { type: 'string', array: true, default: [] as string[], describe: 'Only these check ids (globs: "tls.*", "relay"); repeatable' })
       .option('skip', { type: 'string', array: true, default: [] as string[], describe: 'Leave out these check ids (globs); repeatable' })
       .option('timeout', { type: 'string', default: '20s', describe: 'How long each reply, connect or DNS query may take' })

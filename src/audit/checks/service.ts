@@ -1,11 +1,12 @@
 /**
  * Service checks (RFC 5321): the service answers, greets with 220, answers EHLO with 250, how long the
  * greeting took, which extensions it offers, and what software it names. All read the one basic session.
- * Imports audit/context and protocols/smtp/codes only.
+ * net.connect of IMAP and POP3 services is mailbox.ts's. Imports audit/ and protocols/smtp/codes only.
  */
 import { ReplyCode } from '../../protocols/smtp/codes.js';
 import { formatDuration } from '../../util/duration.js';
 import { ehloKeywords, type BasicSession, type CheckOutcome, type ServiceContext } from '../context.js';
+import { mailboxConnectCheck } from './mailbox.js';
 
 /** RFC 5321 §4.5.3.2.1: a client waits 5 minutes for the greeting; a slow one risks impatient clients. */
 const SLOW_GREETING_MS = 30_000;
@@ -32,6 +33,7 @@ function unreached(session: BasicSession, needs: string): CheckOutcome {
 }
 
 async function connectCheck(ctx: ServiceContext): Promise<CheckOutcome> {
+  if (ctx.service.protocol !== 'smtp') return mailboxConnectCheck(ctx);
   const session = await ctx.basicSession();
   const failure = session.failure;
   if (failure?.stage === 'connect') {

@@ -1,0 +1,104 @@
+/**
+ * IMAP and POP3 services (--imap, --pop3): reachable, and whether passwords may cross in clear — IMAP
+ * without LOGINDISABLED before STARTTLS (RFC 9051 §6.2.3), POP3 offering USER or plaintext SASL before STLS
+ * (RFC 2449 §6.8, RFC 2595 §4). One session per service reads the greeting and the capabilities through the
+ * project's IMAP and POP3 engines; nothing logs in. Imports audit/, protocols/ and util/.
+ */
+import { imapDriver } from '../../protocols/imap/driver.js';
+import { pop3Driver } from '../../protocols/pop3/driver.js';
+import type { Reply } from '../../protocols/types.js';
+import type { TranscriptEntry } from '../../results/types.js';
+import { toMailprobeError } from '../../util/errors.js';
+import type { CheckOutcome, ServiceContext } from '../context.js';
+import { ProbeTranscript, problemOf } from '../probe.js';
+import type { NetworkProblem } from '../types.js';
+
+interface MailboxSession {
+  greeting?: Reply;
+  capabilities?: Reply;
+  failure?: { stage: 'connect' | 'greeting' | 'capabilities'; problem: NetworkProblem; message: string };
+  evidence: TranscriptEntry[];
+}
+
+/** Greeting, then CAPABILITY (IMAP) or CAPA (POP3), once per service. */
+function mailboxSession(ctx: ServiceContext): Promise<MailboxSession> {
+  return ctx.memo('mailbox', () =>
+    ctx.gate.run(async () => {
+      const { settings, service } = ctx;
+      const transcript = new ProbeTranscript(settings, service.name);
+      const driver = service.protocol === 'imap' ? imapDriver : pop3Driver;
+      const step = { timeoutMs: settings.timeoutMs, signal: settings.signal };
+      const result: Omit<MailboxSession, 'evidence'> = {};
+      let stage: NonNullable<MailboxSession['failure']>['stage'] = 'connect';
+      const session = await driver
+        .open({ endpoint: service.endpoint, transcript: transcript.sink, connectTimeoutMs: settings.timeoutMs, signal: settings.signal })
+        .catch((err: unknown) => toMailprobeError(err));
+      if (!('perform' in session)) return { failure: { stage, problem: problemOf(session), message: session.message }, evidence: transcript.since() };
+      try {
+        stage = 'greeting';
+        result.greeting = await session.perform({ kind: 'read' }, step);
+        stage = 'capabilities';
+        result.capabilities = await session.perform({ kind: 'send', text: service.protocol === 'imap' ? 'CAPABILITY' : 'CAPA' }, step);
+        await session.perform({ kind: 'send', text: service.protocol === 'imap' ? 'LOGOUT' : 'QUIT' }, step).catch(() => undefined);
+        return { ...result, evidence: transcript.since() };
+      } catch (err) {
+        const error = toMailprobeError(err);
+        return { ...result, failure: { stage, problem: problemOf(error), message: error.message }, evidence: transcript.since() };
+      } finally {
+        await session.close();
+      }
+    }),
+  );
+}
+
+/** net.connect for an IMAP or POP3 service. */
+export async function mailboxConnectCheck(ctx: ServiceContext): Promise<CheckOutcome> {
+  const session = await mailboxSession(ctx);
+  const failure = session.failure;
+  const url = ctx.service.endpoint.url;
+  if (failure?.stage === 'connect') return { level: 'fail', summary: `${url}: ${failure.problem}: ${failure.message}`, problem: failure.problem, evidence: session.evidence };
+  if (failure) return { level: 'warn', summary: `connected, but the session failed at ${failure.stage}: ${failure.problem}: ${failure.message}`, problem: failure.problem, evidence: session.evidence };
+  return { level: 'pass', summary: `${url} answers`, evidence: session.evidence.slice(0, 2) };
+}
+
+/** Capability words from the greeting and the capability answer, upper-cased. */
+function capabilityWords(session: MailboxSession): Set<string> {
+  const text = `${session.greeting?.text ?? ''}\n${session.capabilities?.text ?? ''}`;
+  return new Set(text.toUpperCase().split(/[\s\[\]]+/).filter((word) => word !== ''));
+}
+
+async function plaintextPrecheck(ctx: ServiceContext): Promise<{ session: MailboxSession; outcome?: CheckOutcome }> {
+  const session = await mailboxSession(ctx);
+  if (ctx.service.endpoint.tls === 'implicit') return { session, outcome: { level: 'skipped', summary: 'implicit-TLS service: nothing is sent in clear' } };
+  if (!session.capabilities) return { session, outcome: { level: 'skipped', summary: `no capability answer: ${session.failure?.message ?? 'session ended'}`, evidence: session.evidence } };
+  return { session };
+}
+
+async function imapLoginDisabledCheck(ctx: ServiceContext): Promise<CheckOutcome> {
+  const { session, outcome } = await plaintextPrecheck(ctx);
+  if (outcome) return outcome;
+  const words = capabilityWords(session);
+  const evidence = session.evidence.filter((entry) => entry.dir !== 'i');
+  const clearMechanisms = ['AUTH=PLAIN', 'AUTH=LOGIN'].filter((word) => words.has(word));
+  if (!words.has('LOGINDISABLED')) return { level: 'fail', summary: 'LOGIN allowed before STARTTLS (no LOGINDISABLED): passwords may cross in clear', evidence };
+  if (clearMechanisms.length > 0) return { level: 'fail', summary: `${clearMechanisms.join(' ')} offered before STARTTLS`, evidence };
+  return { level: 'pass', summary: 'LOGINDISABLED before STARTTLS', evidence };
+}
+
+async function pop3PlaintextCheck(ctx: ServiceContext): Promise<CheckOutcome> {
+  const { session, outcome } = await plaintextPrecheck(ctx);
+  if (outcome) return outcome;
+  const lines = (session.capabilities?.text ?? '').toUpperCase().split('\r\n');
+  const evidence = session.evidence.filter((entry) => entry.dir !== 'i');
+  const offered: string[] = [];
+  if (lines.includes('USER')) offered.push('USER/PASS');
+  const sasl = lines.find((line) => line.startsWith('SASL '))?.split(' ').slice(1) ?? [];
+  offered.push(...sasl.filter((mechanism) => mechanism === 'PLAIN' || mechanism === 'LOGIN').map((mechanism) => `SASL ${mechanism}`));
+  if (offered.length > 0) return { level: 'fail', summary: `${offered.join(', ')} offered before STLS: passwords may cross in clear`, evidence };
+  return { level: 'pass', summary: 'no plaintext login offered before STLS', evidence };
+}
+
+export const mailboxChecks: Record<string, (ctx: ServiceContext) => Promise<CheckOutcome>> = {
+  'auth.imap-logindisabled': imapLoginDisabledCheck,
+  'auth.pop3-plaintext': pop3PlaintextCheck,
+};
