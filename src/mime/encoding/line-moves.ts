@@ -1,5 +1,5 @@
 /**
- * Moving fixed-length lines, 8 bytes at a time: the hot loops behind wrapped base64. DataView loads and
+ * Moving fixed-length lines, 8 bytes at a time: the hot loop behind wrapped base64 encoding. DataView loads and
  * stores compile to single unaligned 64-bit moves, several times faster than copying byte by byte or
  * calling copyWithin once per line; the 76-column case is unrolled because TurboFan does not unroll the
  * inner loop. The bytes moved must be ASCII: 8 bytes whose top byte is below 0x7F can never be a NaN, so
@@ -51,30 +51,4 @@ function spread76(view: DataView, from: number, to: number, lines: number): void
     src += 76;
     dst += 78;
   }
-}
-
-/**
- * The opposite for 76-column CRLF text: `lines` lines of 76 bytes + CRLF from `from` in `source` are
- * joined into `target` at `to`. Returns false, having moved nothing useful, as soon as a line does not end
- * in CRLF at column 76 — the caller then takes the slow road.
- */
-export function joinLines76(source: DataView, from: number, target: DataView, to: number, lines: number): boolean {
-  let src = from;
-  let dst = to;
-  for (let line = 0; line < lines; line++) {
-    if (source.getUint16(src + 76, true) !== CRLF) return false;
-    target.setFloat64(dst, source.getFloat64(src, true), true);
-    target.setFloat64(dst + 8, source.getFloat64(src + 8, true), true);
-    target.setFloat64(dst + 16, source.getFloat64(src + 16, true), true);
-    target.setFloat64(dst + 24, source.getFloat64(src + 24, true), true);
-    target.setFloat64(dst + 32, source.getFloat64(src + 32, true), true);
-    target.setFloat64(dst + 40, source.getFloat64(src + 40, true), true);
-    target.setFloat64(dst + 48, source.getFloat64(src + 48, true), true);
-    target.setFloat64(dst + 56, source.getFloat64(src + 56, true), true);
-    target.setFloat64(dst + 64, source.getFloat64(src + 64, true), true);
-    target.setUint32(dst + 72, source.getUint32(src + 72, true), true);
-    src += 78;
-    dst += 76;
-  }
-  return true;
 }
