@@ -31,15 +31,6 @@ export function encodeHistogram(histogram: Histogram): string {
   return encodeIntoCompressedBase64(histogram);
 }
 
-export function decodeHistogram(encoded: string): Histogram {
-  const decoded = decodeFromCompressedBase64(encoded);
-  // Decoded histograms come back sized for their values; merging needs room to grow.
-  const histogram = createHistogram();
-  histogram.add(decoded);
-  decoded.destroy();
-  return histogram;
-}
-
 /** The sum of encoded histograms, as one histogram. */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
   const total = createHistogram();
