@@ -2,7 +2,8 @@
  * The audit against the real Postfix targets of scripts/targets/start.sh: Debian defaults on 2525, the
  * hardened listener on 2625 and the open relay on 2626. The audit must tell 2525 and 2625 apart on
  * exactly VRFY, TLS versions and the bare-LF smuggling variants, and give the relay fail on 2626. One run
- * goes through the CLI with a domain resolved by an in-process DNS server (--resolver).
+ * goes through the CLI with a domain resolved by an in-process DNS server (--resolver); Dovecot (IMAP 1143,
+ * POP3 1110) must fail the plaintext-login checks.
  * Skips, saying why, when the targets are not running. Smuggling probes deliver to carol@example.test only.
  */
 import net from 'node:net';
@@ -86,4 +87,14 @@ t.test('CLI: a domain through the test DNS, the default Postfix fails the smuggl
   t.equal(hardened.code, 0, hardened.stdout);
   t.match(hardened.stdout, /PASS dns\.spf/);
   t.match(hardened.stdout, /audit passed: 0 failed/);
+});
+
+const dovecotOpen = (await Promise.all([1143, 1110].map(portOpen))).every(Boolean);
+const dovecotSkip = dovecotOpen ? false : 'Dovecot targets not running on 127.0.0.1:1143/1110 (start them: sudo bash scripts/targets/start.sh)';
+
+t.test('Dovecot of the targets allows plaintext login before TLS: both login checks fail', { skip: dovecotSkip }, async (t) => {
+  const result = await runAudit(auditOptions([`127.0.0.1:${DEFAULTS}`], { only: ['auth.imap-logindisabled', 'auth.pop3-plaintext'], imapPorts: { imap: 1143, imaps: 1993 }, pop3Ports: { pop3: 1110, pop3s: 1995 } }));
+  t.equal(levels(result, 'imap')['auth.imap-logindisabled'], 'fail', 'disable_plaintext_auth = no: no LOGINDISABLED');
+  t.equal(levels(result, 'pop3')['auth.pop3-plaintext'], 'fail', 'USER offered before STLS');
+  t.equal(levels(result, 'imaps')['auth.imap-logindisabled'], 'skipped');
 });
