@@ -138,7 +138,7 @@ const byName = new Map<string, ScenarioResult>(json.scenarios.map((scenario) => 
 
 t.test('the run: exit code 1, every scenario reported, well within a minute', async (t) => {
   t.equal(run.code, 1, run.stderr);
-  t.ok(run.ms < 20_000, `took ${run.ms} ms`);
+  t.ok(run.ms < 45_000, `took ${run.ms} ms`);
   t.equal(json.summary.total, runnable.length);
   t.same([...byName.keys()].sort(), runnable.map((row) => row.name).sort());
   t.equal(json.interrupted, false);
