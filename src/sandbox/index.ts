@@ -2,8 +2,8 @@
  * The embedded sandbox: mailprobe's own mail system on loopback, the default target when no --target is
  * given, and `mailprobe serve`. SMTP (smtp, submission, smtps), POP3 (pop3, pop3s) and IMAP (imap, imaps)
  * serve one in-memory store. With `fault`, the services of the protocols that fault applies to are
- * replaced by listeners that misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate + listeners); close() frees every
- * socket and timer so the process can exit.
+ * replaced by listeners that misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate +
+ * listeners); close() frees every socket and timer so the process can exit.
  * Imports sandbox/ modules only (they import smtp-server, selfsigned and node:*); the CLI and runner import
  * this module, never the other way round.
  */

@@ -51,8 +51,8 @@ const EXPECTED: Readonly<Record<FaultName, Partial<Record<MatrixProtocol, Expect
   garbage: {
     smtp: { code: 'MP_ERR_PROTOCOL', cause: /^expected a reply code \(RFC 5321 §4\.2\) but got ".*" while reading the greeting/s },
     pop3: { code: 'MP_ERR_PROTOCOL', cause: /^expected "\+OK", "-ERR" or a "\+" continuation \(RFC 1939 §3\) but got ".*" while reading the greeting/s },
-    // Random octets: the first complaint is about the line ending or about the greeting itself.
-    imap: { code: 'MP_ERR_PROTOCOL', cause: /bare LF, not CRLF|greeting|response/ },
+    // Random octets: a bare LF almost always ends the first line; else it is no greeting, or no response at all.
+    imap: { code: 'MP_ERR_PROTOCOL', cause: /^line ends in a bare LF, not CRLF|^expected a greeting|RFC 9051 §9/ },
   },
   'imap-wrong-tag': {
     imap: { code: 'MP_ERR_PROTOCOL', cause: /^tagged response "XA001 OK LOGIN completed" does not carry the command's tag A001 while reading the response to LOGIN/ },
