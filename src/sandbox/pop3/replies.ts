@@ -39,6 +39,8 @@ export const Pop3Reply = {
   idleTimeout: `${ERR} Disconnected for inactivity`,
   /** RFC 3206 §4 SYS/TEMP: the server is going away. */
   shuttingDown: `${ERR} [SYS/TEMP] Server shutting down`,
+  /** RFC 3206 §4 SYS/TEMP: the server failed this session. */
+  internalError: `${ERR} [SYS/TEMP] Internal error`,
   /** RFC 1939 §6: the deletions could not be committed. */
   commitFailed: `${ERR} [SYS/TEMP] Some deleted messages were not removed`,
   loggedOut: `${OK} Logging out`,

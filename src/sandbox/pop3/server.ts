@@ -139,6 +139,10 @@ class Pop3Connection implements Pop3Transport {
     this.busy = true;
     try {
       for (let line = this.lines.shift(); line !== undefined; line = this.lines.shift()) await this.session.handle(line);
+    } catch {
+      // A bug in a handler ends this session only, never the sandbox's process (RFC 3206 SYS/TEMP).
+      this.write(Buffer.from(`${Pop3Reply.internalError}\r\n`));
+      this.end();
     } finally {
       this.busy = false;
     }

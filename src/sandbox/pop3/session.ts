@@ -196,7 +196,12 @@ export class Pop3Session {
       return;
     }
     if (!locked) return this.reply(Pop3Reply.inUse);
-    this.maildrop = new Maildrop(this.context.store, user.name);
+    try {
+      this.maildrop = new Maildrop(this.context.store, user.name);
+    } catch (err) {
+      this.context.locks.release(user.name);
+      throw err;
+    }
     this.state = Pop3State.TRANSACTION;
     const { count, octets } = this.maildrop.stat();
     this.reply(Pop3Reply.ok(`Logged in, ${count} messages (${octets} octets)`));

@@ -76,3 +76,22 @@ t.test('pipelined commands are answered in order (RFC 2449 §6.6 PIPELINING)', a
   t.equal(await client.line(), '+OK Logging out');
   await client.closedByServer();
 });
+
+t.test('a failure inside a command ends that session with -ERR [SYS/TEMP], not the server', async (t) => {
+  class BrokenStore extends MailStore {
+    override mailbox(): never {
+      throw new Error('disk on fire');
+    }
+  }
+  const users = new UserDirectory();
+  const pop3 = await startPop3({ host: '127.0.0.1', ports: { pop3: 0, pop3s: 0 }, hostname: 'mx.example.test', certificate, users, store: new BrokenStore(['alice']) });
+  t.teardown(() => pop3.close());
+  const url = `pop3://127.0.0.1:${pop3.ports.pop3}`;
+  const { client } = await connect(t, url);
+  await client.command('USER alice');
+  t.equal(await client.command('PASS alicepw'), '-ERR [SYS/TEMP] Internal error');
+  await client.closedByServer();
+  t.notOk(pop3.locks.isHeld('alice'), 'the lock taken for the login is released');
+  const { greeting } = await connect(t, url);
+  t.match(greeting, /^\+OK/, 'the server still accepts connections');
+});
