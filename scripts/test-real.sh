@@ -66,9 +66,11 @@ run_suite dovecot-pop3 scenarios/pop3 "${DOVECOT_TARGETS[@]}" \
   --reporter console --reporter "junit=$REPORT_DIR/real-pop3-junit.xml" --reporter "json=$REPORT_DIR/real-pop3.json"
 run_suite dovecot-imap scenarios/imap test/fixtures/runs/imap-roundtrip "${DOVECOT_TARGETS[@]}" \
   --reporter console --reporter "junit=$REPORT_DIR/real-imap-junit.xml" --reporter "json=$REPORT_DIR/real-imap.json"
+run_suite dovecot-mime scenarios/mime "${DOVECOT_TARGETS[@]}" \
+  --reporter console --reporter "junit=$REPORT_DIR/real-mime-junit.xml" --reporter "json=$REPORT_DIR/real-mime.json"
 run_suite delivery scenarios/delivery "${DOVECOT_TARGETS[@]}" --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-delivery-junit.xml" --reporter "json=$REPORT_DIR/real-delivery.json"
 
 node scripts/real-verdict.mjs "$EXPECTED_FAILURES" postfix="$REPORT_DIR/real.json" smtp-sink="$REPORT_DIR/real-sink.json" \
   dovecot-pop3="$REPORT_DIR/real-pop3.json" dovecot-imap="$REPORT_DIR/real-imap.json" \
-  delivery="$REPORT_DIR/real-delivery.json"
+  dovecot-mime="$REPORT_DIR/real-mime.json" delivery="$REPORT_DIR/real-delivery.json"

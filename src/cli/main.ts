@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { serveCommand } from './serve.js';
+import { benchCommand } from './bench.js';
 import { auditCommand } from './audit.js';
 import { loadCommand, mergeCommand } from './load.js';
 import { VERSION } from './package-info.js';
@@ -23,6 +24,7 @@ await yargs(hideBin(process.argv))
   .command(auditCommand)
   .command(loadCommand)
   .command(mergeCommand)
+  .command(benchCommand)
   .demandCommand(1, 'Give a command: run, validate or serve.')
   .strict()
   .version(VERSION)

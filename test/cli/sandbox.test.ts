@@ -11,7 +11,7 @@ t.test('with no target, the built-in SMTP suite runs against the embedded sandbo
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const res = await runCli(['run', 'scenarios/smtp', '--reporter', 'console', '--reporter', `json=${dir}/r.json`]);
   t.equal(res.code, 0, res.stdout);
-  t.match(res.stdout, /running against the embedded sandbox \(smtp=smtp:\/\/127\.0\.0\.1:\d+ submission=smtp:\/\/127\.0\.0\.1:\d+ smtps=smtps:\/\/127\.0\.0\.1:\d+\)/);
+  t.match(res.stdout, /running against the embedded sandbox \(smtp=smtp:\/\/127\.0\.0\.1:\d+ submission=smtp:\/\/127\.0\.0\.1:\d+ smtps=smtps:\/\/127\.0\.0\.1:\d+ /);
   const json = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as RunResult;
   t.ok(json.summary.total >= 15, `${json.summary.total} scenarios`);
   t.equal(json.summary.passed, json.summary.total, 'every scenario passed');
