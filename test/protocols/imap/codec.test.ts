@@ -5,6 +5,7 @@ import { firstLiteral, ImapResponseDecoder, responseText, type ImapResponse } fr
 import { ImapLimits } from '../../../src/protocols/imap/limits.js';
 import { LimitError, MailprobeError, ProtocolError } from '../../../src/util/errors.js';
 import { Limits } from '../../../src/util/limits.js';
+import { bytewise, splitAt } from '../../helpers/chunks.js';
 
 interface Outcome {
   responses: Array<{ parsed: unknown; text: string; body?: string }>;
@@ -33,20 +34,6 @@ function decode(chunks: Buffer[]): Outcome {
   }
   return { responses: responses.map(summary) };
 }
-
-function splitAt(input: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (input.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(input.subarray(from, cut));
-    from = cut;
-  }
-  chunks.push(input.subarray(from));
-  return chunks;
-}
-
-const bytewise = (input: Buffer): Buffer[] => [...input].map((b) => Buffer.from([b]));
 
 /** Responses seeded from RFC 9051 §7 and §8 examples, plus the broken forms a server may send. */
 const SAMPLES: Record<string, string> = {

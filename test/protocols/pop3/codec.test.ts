@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { parseResponseCode, parseStatusLine, Pop3ReplyDecoder, replyText, type Pop3Reply, type ReplyExpectation } from '../../../src/protocols/pop3/codec.js';
 import { LimitError, ProtocolError } from '../../../src/util/errors.js';
 import { Limits } from '../../../src/util/limits.js';
+import { bytewise, splitAt } from '../../helpers/chunks.js';
 
 interface Outcome {
   replies: Array<{ status: string; code?: string; text: string; body?: string; bareLf: boolean }>;
@@ -34,22 +35,6 @@ function decode(chunks: Buffer[], shapes: ReplyExpectation[]): Outcome {
     return { replies: summary(), error: { name: e.name, message: e.message } };
   }
   return { replies: summary() };
-}
-
-function splitAt(input: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (input.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(input.subarray(from, cut));
-    from = cut;
-  }
-  chunks.push(input.subarray(from));
-  return chunks;
-}
-
-function bytewise(input: Buffer): Buffer[] {
-  return [...input].map((b) => Buffer.from([b]));
 }
 
 /** Inputs seeded from the examples of RFC 1939, 2449 and 5034, plus lax and broken forms. */

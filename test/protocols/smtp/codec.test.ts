@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { parseEnhancedStatusCode, replyText, SmtpReplyDecoder, type SmtpReply } from '../../../src/protocols/smtp/codec.js';
 import { LimitError, ProtocolError } from '../../../src/util/errors.js';
 import { Limits } from '../../../src/util/limits.js';
+import { bytewise, splitAt } from '../../helpers/chunks.js';
 
 interface Outcome {
   replies: Array<{ code: string; enhanced?: string; text: string; lines: number; bareLf: boolean[] }>;
@@ -24,22 +25,6 @@ function decode(chunks: Buffer[]): Outcome {
     return { replies: summary(), error: { name: e.name, message: e.message } };
   }
   return { replies: summary() };
-}
-
-function splitAt(input: Buffer, points: number[]): Buffer[] {
-  const cuts = [...new Set(points.map((p) => p % (input.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(input.subarray(from, cut));
-    from = cut;
-  }
-  chunks.push(input.subarray(from));
-  return chunks;
-}
-
-function bytewise(input: Buffer): Buffer[] {
-  return [...input].map((b) => Buffer.from([b]));
 }
 
 /** Inputs seeded from RFC 5321 examples, plus the lax and broken forms a server may send. */
