@@ -62,9 +62,9 @@ run_suite smtp-sink scenarios/smtp --tag core --target smtp://127.0.0.1:2526 \
 
 # Dovecot's POP3 and IMAP, fed by Postfix: messages are delivered over SMTP and read back.
 DOVECOT_TARGETS=(--target smtp=smtp://127.0.0.1:2525 --target pop3=pop3://127.0.0.1:1110 --target imap=imap://127.0.0.1:1143)
-run_suite dovecot-pop3 scenarios/pop3 "${DOVECOT_TARGETS[@]}" \
+run_suite dovecot-pop3 scenarios/pop3 "${DOVECOT_TARGETS[@]}" --concurrency 8 \
   --reporter console --reporter "junit=$REPORT_DIR/real-pop3-junit.xml" --reporter "json=$REPORT_DIR/real-pop3.json"
-run_suite dovecot-imap scenarios/imap test/fixtures/runs/imap-roundtrip "${DOVECOT_TARGETS[@]}" \
+run_suite dovecot-imap scenarios/imap test/fixtures/runs/imap-roundtrip "${DOVECOT_TARGETS[@]}" --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-imap-junit.xml" --reporter "json=$REPORT_DIR/real-imap.json"
 run_suite dovecot-mime scenarios/mime "${DOVECOT_TARGETS[@]}" \
   --reporter console --reporter "junit=$REPORT_DIR/real-mime-junit.xml" --reporter "json=$REPORT_DIR/real-mime.json"
