@@ -267,12 +267,13 @@ export async function startSmtp(options: SmtpSandboxOptions): Promise<SmtpSandbo
   const closeAll = async (): Promise<void> => {
     await Promise.all(listeners.map(([, listener]) => listener.close()));
   };
-  try {
-    const bound = await Promise.all(listeners.map(([name, listener]) => listener.listen(options.host, options.ports[name])));
-    const ports = Object.fromEntries(listeners.map(([name], i) => [name, bound[i]!])) as Record<SmtpListenerName, number>;
-    return { ports, close: closeAll };
-  } catch (err) {
+  // allSettled, not all: a listener still binding when another fails must be closed too, not left behind.
+  const bound = await Promise.allSettled(listeners.map(([name, listener]) => listener.listen(options.host, options.ports[name])));
+  const failed = bound.find((result) => result.status === 'rejected');
+  if (failed) {
     await closeAll();
-    throw err;
+    throw failed.reason;
   }
+  const ports = Object.fromEntries(listeners.map(([name], i) => [name, (bound[i] as PromiseFulfilledResult<number>).value])) as Record<SmtpListenerName, number>;
+  return { ports, close: closeAll };
 }
