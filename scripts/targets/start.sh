@@ -127,8 +127,9 @@ configure_postfix() {
     "virtual_uid_maps = static:$uid"
     "virtual_gid_maps = static:$gid"
     "virtual_minimum_uid = $uid"
-    # virtual(8) dies if message_size_limit exceeds virtual_mailbox_limit: raise both.
-    'message_size_limit = 10485760'
+    # virtual(8) dies if message_size_limit exceeds virtual_mailbox_limit: raise both. 16 MiB, as the
+    # sandbox (src/sandbox/limits.ts): a 10 MiB attachment is about 13.7 MiB once base64-encoded.
+    'message_size_limit = 16777216'
     'virtual_mailbox_limit = 104857600'
     'mailbox_size_limit = 0'
     "smtpd_tls_cert_file = $STATE_DIR/server.pem"

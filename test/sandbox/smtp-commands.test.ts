@@ -11,7 +11,7 @@ t.test('greeting and EHLO keywords (RFC 5321 §4.1.1.1, RFC 1870, 6152, 2920, 20
   t.match(greeting.text, /^220 mx\.example\.test ESMTP /);
   const ehlo = await client.expect('EHLO probe.example', '250');
   t.match(ehlo.text, /^250-mx\.example\.test /);
-  for (const keyword of ['PIPELINING', '8BITMIME', 'ENHANCEDSTATUSCODES', 'STARTTLS', 'SIZE 10485760', 'CHUNKING']) {
+  for (const keyword of ['PIPELINING', '8BITMIME', 'ENHANCEDSTATUSCODES', 'STARTTLS', 'SIZE 16777216', 'CHUNKING']) {
     t.match(ehlo.text, new RegExp(`\\r\\n250[- ]${keyword}(\\r\\n|$)`), keyword);
   }
   await client.expect('HELO probe.example', '250', /^250 mx\.example\.test/);
