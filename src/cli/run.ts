@@ -167,7 +167,7 @@ export const runCommand = {
       .option('timeout', { type: 'string', describe: "Reply timeout for every step (e.g. 5s), overriding the files' own" })
       .option('insecure', { type: 'boolean', default: false, describe: 'Do not verify TLS certificates' })
       .option('ca', { type: 'string', describe: "Trust the CA certificates in this PEM file instead of the system's" })
-      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | tap[=FILE]; repeatable (default: console)' }),
+      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | tap[=FILE] | html[=FILE]; repeatable (default: console)' }),
   handler: async (argv: ArgumentsCamelCase<RunArgs>): Promise<void> => {
     try {
       process.exitCode = await run(argv);

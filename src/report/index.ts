@@ -8,11 +8,12 @@ import { resolve } from 'node:path';
 import type { RunResult } from '../results/types.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { renderRunHtml } from './html/run.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderTap } from './tap.js';
 
-export type ReporterName = 'console' | 'json' | 'junit' | 'tap';
+export type ReporterName = 'console' | 'json' | 'junit' | 'tap' | 'html';
 export type FileReporterName = Exclude<ReporterName, 'console'>;
 export interface ReporterSpec {
   name: ReporterName;
@@ -20,12 +21,13 @@ export interface ReporterSpec {
   path?: string;
 }
 
-export const REPORTER_NAMES: readonly ReporterName[] = ['console', 'json', 'junit', 'tap'];
+export const REPORTER_NAMES: readonly ReporterName[] = ['console', 'json', 'junit', 'tap', 'html'];
 
 export const DEFAULT_REPORT_PATHS: Record<FileReporterName, string> = {
   json: 'reports/results.json',
   junit: 'reports/junit.xml',
   tap: 'reports/results.tap',
+  html: 'reports/results.html',
 };
 
 function isReporterName(name: string): name is ReporterName {
@@ -61,6 +63,8 @@ export function renderReport(name: FileReporterName, run: RunResult): string {
       return renderJunit(run);
     case 'tap':
       return renderTap(run);
+    case 'html':
+      return renderRunHtml(run);
   }
 }
 

@@ -6,6 +6,7 @@ import { DEFAULT_REPORT_PATHS, parseReporterSpec, renderReport, writeReports } f
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderTap } from '../../src/report/tap.js';
+import { renderRunHtml } from '../../src/report/html/run.js';
 import { MailprobeError } from '../../src/util/errors.js';
 import { sampleRun } from './fixtures/results.js';
 
@@ -17,7 +18,7 @@ t.test('parseReporterSpec', async (t) => {
   for (const bad of ['xml', 'junit=', 'console=out.txt', '', 'JSON']) {
     t.throws(() => parseReporterSpec(bad), { name: 'MailprobeError', code: 'MP_ERR_CONFIG' }, `refuses "${bad}"`);
   }
-  t.throws(() => parseReporterSpec('xml'), { message: /valid reporters are console, json, junit, tap/ }, 'names the valid ones');
+  t.throws(() => parseReporterSpec('xml'), { message: /valid reporters are console, json, junit, tap, html/ }, 'names the valid ones');
 });
 
 t.test('renderReport dispatches by name', async (t) => {
@@ -25,17 +26,19 @@ t.test('renderReport dispatches by name', async (t) => {
   t.equal(renderReport('json', run), renderJson(run));
   t.equal(renderReport('junit', run), renderJunit(run));
   t.equal(renderReport('tap', run), renderTap(run));
+  t.equal(renderReport('html', run), renderRunHtml(run));
 });
 
 t.test('writeReports writes every file reporter, default paths under cwd', async (t) => {
   const cwd = await mkdtemp(join(tmpdir(), 'mailprobe-report-'));
   t.teardown(() => rm(cwd, { recursive: true, force: true }));
   const run = sampleRun();
-  const written = await writeReports([{ name: 'console' }, { name: 'json' }, { name: 'junit', path: 'ci/out/junit.xml' }, { name: 'tap' }], run, cwd);
-  t.same(written, [join(cwd, DEFAULT_REPORT_PATHS.json), join(cwd, 'ci/out/junit.xml'), join(cwd, DEFAULT_REPORT_PATHS.tap)]);
+  const written = await writeReports([{ name: 'console' }, { name: 'json' }, { name: 'junit', path: 'ci/out/junit.xml' }, { name: 'tap' }, { name: 'html' }], run, cwd);
+  t.same(written, [join(cwd, DEFAULT_REPORT_PATHS.json), join(cwd, 'ci/out/junit.xml'), join(cwd, DEFAULT_REPORT_PATHS.tap), join(cwd, DEFAULT_REPORT_PATHS.html)]);
   t.equal(await readFile(join(cwd, 'reports/results.json'), 'utf8'), renderJson(run));
   t.equal(await readFile(join(cwd, 'ci/out/junit.xml'), 'utf8'), renderJunit(run));
-  t.same((await readdir(join(cwd, 'reports'))).sort(), ['results.json', 'results.tap'], 'no temporary file left');
+  t.equal(await readFile(join(cwd, 'reports/results.html'), 'utf8'), renderRunHtml(run));
+  t.same((await readdir(join(cwd, 'reports'))).sort(), ['results.html', 'results.json', 'results.tap'], 'no temporary file left');
 });
 
 t.test('two reports aimed at one path are refused before writing', async (t) => {
