@@ -5,7 +5,15 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { FAULTS, FAULT_NAMES, startSandbox, type FaultName, type SandboxServiceName } from '../sandbox/index.js';
+import {
+  FAULTS,
+  FAULT_NAMES,
+  UNKNOWN_RECIPIENT_POLICIES,
+  startSandbox,
+  type FaultName,
+  type SandboxServiceName,
+  type UnknownRecipientPolicy,
+} from '../sandbox/index.js';
 import { ExitCode } from './exit-codes.js';
 
 /** As declared (kebab-case); the handler reads them camel-cased. */
@@ -20,6 +28,7 @@ interface ServeArgs {
   'imaps-port': number;
   fault: FaultName | undefined;
   'ca-out': string | undefined;
+  'unknown-recipients': UnknownRecipientPolicy;
 }
 
 function waitForStopSignal(): Promise<NodeJS.Signals> {
@@ -54,6 +63,12 @@ export const serveCommand = {
         describe: 'Misbehave this way on every service it applies to (see below)',
       })
       .option('ca-out', { type: 'string', describe: "Write the sandbox's certificate (PEM) here, for clients to trust" })
+      .option('unknown-recipients', {
+        type: 'string',
+        choices: UNKNOWN_RECIPIENT_POLICIES,
+        default: 'reject',
+        describe: 'RCPT TO an unknown user@example.test: reject (550 5.1.1), or accept and bounce (RFC 3464 DSN to the sender)',
+      })
       .epilogue(
         'Users: alice/alicepw, bob/bobpw, carol/carolpw @example.test. Mail to them is kept in memory.\n\nFaults:\n' +
           FAULT_NAMES.map((name) => `  ${name.padEnd(26)} ${FAULTS[name].description} [${FAULTS[name].protocols.join(', ')}]`).join('\n'),
@@ -68,7 +83,13 @@ export const serveCommand = {
       imap: argv.imapPort,
       imaps: argv.imapsPort,
     };
-    const sandbox = await startSandbox({ host: argv.host, ports, ...(argv.fault === undefined ? {} : { fault: argv.fault }) });
+    const sandbox = await startSandbox({
+      host: argv.host,
+      ports,
+      unknownRecipients: argv.unknownRecipients,
+      log: (line) => process.stderr.write(`${line}\n`),
+      ...(argv.fault === undefined ? {} : { fault: argv.fault }),
+    });
     if (argv.fault !== undefined) process.stdout.write(`fault      ${argv.fault}: ${FAULTS[argv.fault].description}\n`);
     if (argv.caOut !== undefined) await writeFile(argv.caOut, sandbox.ca);
     for (const [name, url] of Object.entries(sandbox.targets)) process.stdout.write(`${name.padEnd(10)} ${url}\n`);

@@ -4,8 +4,8 @@
  * serve one in-memory store. With `fault`, the services of the protocols that fault applies to are
  * replaced by listeners that misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate +
  * listeners); close() frees every socket and timer so the process can exit.
- * Imports sandbox/ modules only (they import smtp-server, selfsigned and node:*); the CLI and runner import
- * this module, never the other way round.
+ * Imports sandbox/ modules only (they import smtp-server, selfsigned, node:* and the pure src/mime builder);
+ * the CLI and runner import this module, never the other way round.
  */
 import { startFaultListeners } from './faults/listener.js';
 import type { FaultProtocol } from './faults/responders.js';
@@ -17,11 +17,13 @@ import { SMTP_LISTENERS, startSmtp, type SmtpListenerName } from './smtp.js';
 import { MailStore } from './store.js';
 import { createCertificate } from './tls.js';
 import { DEFAULT_USERS, SANDBOX_DOMAIN, UserDirectory, type SandboxUser } from './users.js';
+import type { UnknownRecipientPolicy } from './delivery.js';
 
 export type { MailStore, Mailbox, StoredMessage, StoreChange } from './store.js';
 export type { SandboxUser } from './users.js';
 export { DEFAULT_USERS, SANDBOX_DOMAIN, SandboxLimits };
 export { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from './faults/table.js';
+export { UNKNOWN_RECIPIENT_POLICIES, type UnknownRecipientPolicy } from './delivery.js';
 export type { FaultProtocol } from './faults/responders.js';
 
 export type SandboxServiceName = SmtpListenerName | Pop3ListenerName | ImapListenerName;
@@ -39,6 +41,13 @@ export interface SandboxOptions {
   fault?: FaultName;
   /** Only these protocols' services get the fault (default: all it applies to); the others stay healthy. */
   faultProtocols?: readonly FaultProtocol[];
+  /**
+   * RCPT TO an unknown user of the local domain: 'reject' (default) answers 550 5.1.1; 'bounce' accepts it
+   * and then sends the sender a delivery status notification (RFC 3464) with 5.1.1.
+   */
+  unknownRecipients?: UnknownRecipientPolicy;
+  /** Told, one line each, about mail the sandbox drops (remote recipients, notifications it cannot deliver). */
+  log?: (line: string) => void;
 }
 
 export interface Sandbox {
@@ -79,7 +88,7 @@ function urlHost(host: string): string {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? DEFAULT_HOST;
   const users = new UserDirectory(options.users ?? DEFAULT_USERS, options.domain ?? SANDBOX_DOMAIN);
-  const store = new MailStore(users.users.map((user) => user.name));
+  const store = new MailStore(users.users);
   const certificate = await createCertificate();
   const hostname = `mx.${users.domain}`;
   const port = (name: SandboxServiceName): number => options.ports?.[name] ?? 0;
@@ -93,7 +102,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const starters: Array<() => Promise<Started>> = [
     () =>
       faulty('smtp', SMTP_LISTENERS) ??
-      startSmtp({ host, ports: { smtp: port('smtp'), submission: port('submission'), smtps: port('smtps') }, hostname, certificate, users, store }),
+      startSmtp({
+        host,
+        ports: { smtp: port('smtp'), submission: port('submission'), smtps: port('smtps') },
+        hostname,
+        certificate,
+        users,
+        store,
+        unknownRecipients: options.unknownRecipients ?? 'reject',
+        log: options.log ?? (() => undefined),
+      }),
     () => faulty('pop3', POP3_LISTENERS) ?? startPop3({ host, ports: { pop3: port('pop3'), pop3s: port('pop3s') }, hostname, certificate, users, store }),
     () => faulty('imap', IMAP_LISTENERS) ?? startImap({ host, ports: { imap: port('imap'), imaps: port('imaps') }, hostname, certificate, users, store }),
   ];

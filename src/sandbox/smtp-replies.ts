@@ -49,8 +49,8 @@ export const Reply = {
   chunkReceived: (octets: number): SmtpReply => ({ code: 250, text: `2.0.0 ${octets} octets received` }),
   /** RFC 1870 §6.3 552; RFC 3463 §3.4 X.3.4 message too big for system. */
   messageTooBig: { code: 552, text: '5.3.4 Error: message exceeds fixed maximum message size' } satisfies SmtpReply,
-  /** RFC 5321 §4.2.2 452 insufficient storage; RFC 3463 §3.3 X.2.2 mailbox full. */
-  mailboxFull: { code: 452, text: '4.2.2 Mailbox full' } satisfies SmtpReply,
+  /** RFC 5321 §4.2.2 552 exceeded storage allocation; RFC 3463 §3.3 X.2.2 mailbox full (reported in a DSN). */
+  quotaExceeded: (address: string): SmtpReply => ({ code: 552, text: `5.2.2 <${address}>: Mailbox full` }),
   /** RFC 5321 §4.2.2 451 local error in processing; RFC 3463 §3.4 X.3.0. */
   localError: { code: 451, text: '4.3.0 Error: local error in processing' } satisfies SmtpReply,
   /** RFC 5321 §4.1.1.4: the message is ours now; RFC 3463 §3.1 X.0.0. */

@@ -6,12 +6,12 @@
  *    only after AUTH. Like the Postfix the built-in suites run against, MAIL is accepted without AUTH
  *    (local recipients only), although RFC 6409 §4.3 asks an MSA to require AUTH by default;
  *  - smtps (RFC 8314): TLS from the first byte, AUTH, then as submission.
- * DATA delivers the exact bytes received, after a Return-Path and a Received header (RFC 5321 §4.4), to
- * each local recipient's INBOX in the store.
+ * DATA and BDAT hand the exact bytes received to delivery.ts (local INBOXes, bounces). DSN (RFC 3461) is
+ * offered.
  * Imports smtp-server, node:net (types, isIPv6), util/errors and sandbox/ modules; never src/protocols, src/runner or
  * src/cli (the sandbox is a server in its own right, checked by mailprobe's client like any other).
  */
-import { isIPv6, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   SMTPServer,
   type SMTPServerAddress,
@@ -20,11 +20,10 @@ import {
   type SMTPServerOptions,
   type SMTPServerSession,
 } from 'smtp-server';
-import { isMailprobeError, ErrorCode } from '../util/errors.js';
+import { LocalDelivery, type DeliveryOptions } from './delivery.js';
 import { SandboxLimits } from './limits.js';
 import { adaptConnection, connectionOf, type AuthPolicy } from './smtp-commands.js';
 import { Reply, replyError, type SmtpReply } from './smtp-replies.js';
-import type { MailStore } from './store.js';
 import type { SandboxCertificate } from './tls.js';
 import type { UserDirectory } from './users.js';
 
@@ -47,25 +46,25 @@ const POLICIES: Readonly<Record<SmtpListenerName, ListenerPolicy>> = {
 
 /**
  * RFC 5321 §4.1.1.11: the MAIL parameters of the extensions advertised: SIZE (RFC 1870), BODY (RFC 6152),
- * SMTPUTF8 (RFC 6531, which smtp-server advertises), and AUTH (RFC 4954 §5) where AUTH is offered.
- * RCPT has none (no DSN). Anything else gets 555.
+ * SMTPUTF8 (RFC 6531, which smtp-server advertises), DSN's RET and ENVID (RFC 3461 §4.3, §4.4), and AUTH
+ * (RFC 4954 §5) where AUTH is offered. RCPT takes DSN's NOTIFY and ORCPT (RFC 3461 §4.1, §4.2), which
+ * smtp-server checks. Anything else gets 555.
  */
-const MAIL_PARAMETERS = ['SIZE', 'BODY', 'SMTPUTF8'];
+const MAIL_PARAMETERS = ['SIZE', 'BODY', 'SMTPUTF8', 'RET', 'ENVID'];
+const RCPT_PARAMETERS = ['NOTIFY', 'ORCPT'];
 const AUTH_MAIL_PARAMETER = 'AUTH';
 
 function unsupportedParameter(address: SMTPServerAddress, supported: readonly string[]): string | undefined {
   return Object.keys(address.args || {}).find((name) => !supported.includes(name));
 }
 
-export interface SmtpSandboxOptions {
+export interface SmtpSandboxOptions extends DeliveryOptions {
   host: string;
   /** 0 = any free port. */
   ports: Record<SmtpListenerName, number>;
   /** The name in the greeting, EHLO reply and Received headers. */
   hostname: string;
   certificate: SandboxCertificate;
-  users: UserDirectory;
-  store: MailStore;
 }
 
 export interface SmtpSandbox {
@@ -73,32 +72,6 @@ export interface SmtpSandbox {
   ports: Record<SmtpListenerName, number>;
   /** Stops listening, tells open sessions 421 and frees every socket and timer. */
   close(): Promise<void>;
-}
-
-/** RFC 5322 §3.3 date-time, in UTC: "Mon, 23 Nov 2026 18:37:42 +0000". */
-export function rfc5322Date(date: Date): string {
-  const [weekday, day, month, year, time] = date.toUTCString().split(' ');
-  return `${weekday} ${day} ${month} ${year} ${time} +0000`;
-}
-
-/**
- * RFC 5321 §4.4: the trace fields final delivery adds in front of the message: Return-Path with the
- * envelope sender, and a Received header naming the client, this host, the protocol (RFC 3848 ESMTPSA …)
- * and the one recipient this copy is for.
- */
-export function traceHeaders(session: SMTPServerSession, recipient: string, hostname: string, date: Date): Buffer {
-  const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-  const helo = session.hostNameAppearsAs || 'unknown';
-  // RFC 5321 §4.1.3 address literals: [192.0.2.1], [IPv6:2001:db8::1].
-  const literal = isIPv6(session.remoteAddress) ? `IPv6:${session.remoteAddress}` : session.remoteAddress;
-  return Buffer.from(
-    `Return-Path: <${sender}>\r\n` +
-      `Received: from ${helo} ([${literal}])\r\n` +
-      `\tby ${hostname} (mailprobe sandbox) with ${session.transmissionType} id ${session.id}\r\n` +
-      `\tfor <${recipient}>; ${rfc5322Date(date)}\r\n`,
-    // RFC 6532: with SMTPUTF8, addresses in header fields are UTF-8.
-    'utf8',
-  );
 }
 
 function authenticate(users: UserDirectory, auth: SMTPServerAuthentication): string | undefined {
@@ -131,6 +104,7 @@ class SmtpListener {
   constructor(
     private readonly policy: ListenerPolicy,
     private readonly options: SmtpSandboxOptions,
+    private readonly delivery: LocalDelivery,
   ) {
     this.server = new SMTPServer(this.serverOptions());
     this.server.server.on('connection', (socket: Socket) => {
@@ -178,7 +152,7 @@ class SmtpListener {
     const { policy, options } = this;
     const { users, hostname, certificate } = options;
     const mailParameters = policy.auth === 'never' ? MAIL_PARAMETERS : [...MAIL_PARAMETERS, AUTH_MAIL_PARAMETER];
-    const deliver = (session: SMTPServerSession, message: Buffer): SmtpReply => this.deliver(session, message);
+    const deliver = (session: SMTPServerSession, message: Buffer): SmtpReply => this.delivery.deliver(session, message);
     return {
       name: hostname,
       banner: 'mailprobe sandbox',
@@ -191,6 +165,8 @@ class SmtpListener {
       authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'],
       authOptional: true,
       hideENHANCEDSTATUSCODES: false,
+      // RFC 3461: the sandbox sends delivery status notifications (delivery.ts), so it offers DSN.
+      hideDSN: false,
       disableReverseLookup: true,
       socketTimeout: SandboxLimits.idleMs,
       closeTimeout: SandboxLimits.closeGraceMs,
@@ -214,13 +190,9 @@ class SmtpListener {
         else callback();
       },
       onRcptTo: (address, session, callback) => {
-        const unsupported = unsupportedParameter(address, []);
-        const target = users.classify(address.address);
-        if (unsupported !== undefined) callback(replyError(Reply.unknownParameter(unsupported)));
-        else if (target.kind === 'unknown-local') callback(replyError(Reply.unknownUser(address.address)));
-        // RFC 5321 §3.6.2: no relaying for strangers; an authenticated client may send anywhere.
-        else if (target.kind === 'remote' && !session.user) callback(replyError(Reply.relayDenied(address.address)));
-        else callback();
+        const unsupported = unsupportedParameter(address, RCPT_PARAMETERS);
+        const refusal = unsupported === undefined ? this.delivery.refusal(address.address, session.user !== undefined) : Reply.unknownParameter(unsupported);
+        callback(refusal && replyError(refusal));
       },
       onData: (stream, session, callback) => {
         readAll(stream).then(
@@ -236,34 +208,12 @@ class SmtpListener {
       },
     };
   }
-
-  /**
-   * One copy per local recipient (duplicates and aliases of one user get one copy). Remote recipients
-   * were accepted only from authenticated clients; the sandbox has no outside world, so they are dropped
-   * here: a bounce (DSN, RFC 3464) to the sender is a later slice. A full mailbox fails the transaction
-   * with 452 (copies already made for earlier recipients stay: SMTP has one reply per message).
-   */
-  private deliver(session: SMTPServerSession, message: Buffer): SmtpReply {
-    const { users, store, hostname } = this.options;
-    const delivered = new Set<string>();
-    const now = new Date();
-    try {
-      for (const recipient of session.envelope.rcptTo) {
-        const target = users.classify(recipient.address);
-        if (target.kind !== 'local' || delivered.has(target.user.name)) continue;
-        delivered.add(target.user.name);
-        store.deliver(target.user.name, Buffer.concat([traceHeaders(session, recipient.address, hostname, now), message]));
-      }
-      return Reply.queued(session.id);
-    } catch (err) {
-      return isMailprobeError(err) && err.code === ErrorCode.LIMIT ? Reply.mailboxFull : Reply.localError;
-    }
-  }
 }
 
 /** Starts the three listeners; on failure, closes what was started and rethrows. */
 export async function startSmtp(options: SmtpSandboxOptions): Promise<SmtpSandbox> {
-  const listeners = SMTP_LISTENERS.map((name) => [name, new SmtpListener(POLICIES[name], options)] as const);
+  const delivery = new LocalDelivery(options);
+  const listeners = SMTP_LISTENERS.map((name) => [name, new SmtpListener(POLICIES[name], options, delivery)] as const);
   const closeAll = async (): Promise<void> => {
     await Promise.all(listeners.map(([, listener]) => listener.close()));
   };

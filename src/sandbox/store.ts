@@ -64,6 +64,8 @@ interface MailboxState {
 interface UserState {
   mailboxes: Map<string, MailboxState>;
   bytes: number;
+  /** The most `bytes` may reach. */
+  limit: number;
 }
 
 /** "inbox" → "INBOX"; every other name is kept as written (RFC 9051 §5.1: only INBOX folds case). */
@@ -86,17 +88,15 @@ export class MailStore extends EventEmitter<StoreEvents> {
   /** UIDVALIDITY values must differ between mailboxes that ever had the same name; time + counter does. */
   private nextUidValidity = Math.floor(Date.now() / 1000);
 
-  private readonly userBytes: number;
-
   /**
-   * `users`: the login names (lower case) that have mailboxes; each starts with an empty INBOX.
-   * `userBytes`: the storage limit per user (default SandboxLimits.userBytes).
+   * `users`: the login names (lower case) that have mailboxes, each with its storage limit (`quota`,
+   * default `userBytes`, itself defaulting to SandboxLimits.userBytes); each starts with an empty INBOX.
    */
-  constructor(users: Iterable<string>, options: { userBytes?: number } = {}) {
+  constructor(users: Iterable<string | { name: string; quota?: number }>, options: { userBytes?: number } = {}) {
     super();
-    this.userBytes = options.userBytes ?? SandboxLimits.userBytes;
-    for (const user of users) {
-      const state: UserState = { mailboxes: new Map(), bytes: 0 };
+    for (const entry of users) {
+      const { name: user, quota } = typeof entry === 'string' ? { name: entry, quota: undefined } : entry;
+      const state: UserState = { mailboxes: new Map(), bytes: 0, limit: quota ?? options.userBytes ?? SandboxLimits.userBytes };
       this.users.set(user, state);
       this.addMailbox(state, INBOX);
     }
@@ -119,8 +119,8 @@ export class MailStore extends EventEmitter<StoreEvents> {
     const state = this.userState(user);
     const box = this.mailboxState(state, user, mailbox);
     const total = state.bytes + bytes.length;
-    if (total > this.userBytes) {
-      throw new LimitError('userBytes', this.userBytes, total, `mailbox storage of ${user} full (${total} > ${this.userBytes} bytes)`);
+    if (total > state.limit) {
+      throw new LimitError('userBytes', state.limit, total, `mailbox storage of ${user} full (${total} > ${state.limit} bytes)`);
     }
     const message: StoredMessage = {
       uid: box.uidNext++,

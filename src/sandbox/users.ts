@@ -8,6 +8,9 @@ export interface SandboxUser {
   /** Login name and local part of the address, e.g. "alice". */
   name: string;
   password: string;
+  /** Bytes all the user's messages may take together (default SandboxLimits.userBytes). A delivery that
+   *  does not fit is bounced with 5.2.2 mailbox full (RFC 3463 §3.3); an IMAP APPEND is refused. */
+  quota?: number;
 }
 
 /** The sandbox's only local domain (RFC 2606 reserves .test for testing). */
@@ -40,7 +43,10 @@ export class UserDirectory {
       const key = user.name.toLowerCase();
       if (!key || key.includes('@')) throw new Error(`invalid sandbox user name "${user.name}"`);
       if (this.byName.has(key)) throw new Error(`duplicate sandbox user "${user.name}"`);
-      this.byName.set(key, { name: key, password: user.password });
+      if (user.quota !== undefined && !(Number.isSafeInteger(user.quota) && user.quota >= 0)) {
+        throw new Error(`sandbox user "${user.name}": quota must be a whole number of bytes, not ${user.quota}`);
+      }
+      this.byName.set(key, { name: key, password: user.password, ...(user.quota === undefined ? {} : { quota: user.quota }) });
     }
     const first = this.byName.values().next();
     if (first.done) throw new Error('the sandbox needs at least one user');

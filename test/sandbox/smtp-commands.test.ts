@@ -5,13 +5,13 @@ import { greeted, open, sandboxFor } from './client.js';
 const sandbox = await sandboxFor(t);
 const { smtp } = sandbox.targets;
 
-t.test('greeting and EHLO keywords (RFC 5321 §4.1.1.1, RFC 1870, 6152, 2920, 2034, 3207)', async (t) => {
+t.test('greeting and EHLO keywords (RFC 5321 §4.1.1.1, RFC 1870, 6152, 2920, 2034, 3461, 3207)', async (t) => {
   const client = await open(t, smtp);
   const greeting = await client.step({ kind: 'read' });
   t.match(greeting.text, /^220 mx\.example\.test ESMTP /);
   const ehlo = await client.expect('EHLO probe.example', '250');
   t.match(ehlo.text, /^250-mx\.example\.test /);
-  for (const keyword of ['PIPELINING', '8BITMIME', 'ENHANCEDSTATUSCODES', 'STARTTLS', 'SIZE 16777216', 'CHUNKING']) {
+  for (const keyword of ['PIPELINING', '8BITMIME', 'ENHANCEDSTATUSCODES', 'DSN', 'STARTTLS', 'SIZE 16777216', 'CHUNKING']) {
     t.match(ehlo.text, new RegExp(`\\r\\n250[- ]${keyword}(\\r\\n|$)`), keyword);
   }
   await client.expect('HELO probe.example', '250', /^250 mx\.example\.test/);
@@ -43,7 +43,7 @@ const CONFORMANT: Array<[command: string, status: string, text: RegExp]> = [
   ['MAIL FROM:<alice@example.test> BODY=9BIT', '501', /^501 /], // RFC 6152 §2: 7BIT or 8BITMIME
   ['MAIL FROM:<alice@example.test> FOO=1', '555', /^555 5\.5\.4 Unsupported parameter FOO/], // §4.1.1.11
   ['MAIL FROM:<alice@example.test> AUTH=<>', '555', /^555 5\.5\.4 /], // RFC 4954 §5: only where AUTH is offered
-  ['MAIL FROM:<alice@example.test> RET=FULL', '555', /^555 5\.5\.4 /], // RFC 3461: DSN not offered
+  ['MAIL FROM:<alice@example.test> RET=ALL', '501', /^501 /], // RFC 3461 §4.3: FULL or HDRS
   ['EHLO', '501', /^501 /], // §4.1.1.1: EHLO needs a domain
 ];
 
@@ -74,6 +74,7 @@ t.test('sequence: RCPT codes for unknown users, relay, and the case of local par
   await client.expect('RCPT TO:<BOB@EXAMPLE.TEST>', '250', /^250 2\.1\.5 /);
   await client.expect('RCPT TO:<postmaster>', '250'); // §4.5.1
   await client.expect('RCPT TO:<Postmaster@example.test>', '250');
-  await client.expect('RCPT TO:<carol@example.test> NOTIFY=NEVER', '555', /^555 5\.5\.4 /); // RFC 3461 not offered
+  await client.expect('RCPT TO:<carol@example.test> NOTIFY=NEVER', '250', /^250 2\.1\.5 /); // RFC 3461 §4.1
+  await client.expect('RCPT TO:<carol@example.test> XRCPT=1', '555', /^555 5\.5\.4 Unsupported parameter XRCPT/);
   await client.expect('DATA', '354');
 });

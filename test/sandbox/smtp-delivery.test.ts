@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SandboxLimits } from '../../src/sandbox/limits.js';
-import { rfc5322Date } from '../../src/sandbox/smtp.js';
+import { rfc5322Date } from '../../src/sandbox/delivery.js';
 import { INBOX, type StoredMessage } from '../../src/sandbox/store.js';
 import { ctx, greeted, sandboxFor } from './client.js';
 
