@@ -31,8 +31,8 @@ export interface MeasureOptions {
 export interface Measurement {
   /** Median time of one call (ns). */
   medianNs: number;
-  /** Samples taken (each of `batch` calls). */
-  samples: number;
+  /** Time of one call in each sample (ns), in the order taken; each sample times `batch` calls. */
+  samplesNs: number[];
   batch: number;
 }
 
@@ -64,7 +64,7 @@ export function measureAll(calls: readonly (() => unknown)[], options: MeasureOp
       times[i]!.push((now() - start) / batch);
     }
   }
-  return times.map((samples, i) => ({ medianNs: median(samples) * 1e6, samples: samples.length, batch: plans[i]!.batch }));
+  return times.map((samples, i) => ({ medianNs: median(samples) * 1e6, samplesNs: samples.map((ms) => ms * 1e6), batch: plans[i]!.batch }));
 }
 
 /** Calls `call` for a while, then plans samples of at least MIN_SAMPLE_MS each. */

@@ -54,6 +54,8 @@ const STEP_KEYS = keyOrder<StepResult>()([
   'durationMs',
   'reply',
   'failure',
+  'attempts',
+  'reason',
 ]);
 const FAILURE_KEYS = keyOrder<Failure>()(['kind', 'code', 'message', 'expected', 'actual', 'span', 'step']);
 const REPLY_KEYS = keyOrder<ReplySummary>()(['status', 'text']);

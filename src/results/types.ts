@@ -55,6 +55,10 @@ export interface StepResult {
   durationMs: number;
   reply?: ReplySummary;
   failure?: Failure;
+  /** `retry:` steps: how many times the command was sent. */
+  attempts?: number;
+  /** A step skipped because its `when:` did not hold: why (`when: "550" does not match /^2/`). */
+  reason?: string;
 }
 
 export interface TranscriptEntry {

@@ -1,13 +1,15 @@
 /**
- * Runs a set of scenarios concurrently (p-limit), with repetitions, --bail and SIGINT, and gathers one
- * RunResult. Emits an event as each scenario starts and ends; never prints.
+ * Runs a set of scenarios concurrently, with repetitions, --bail and SIGINT, and gathers one RunResult.
+ * Runs that share an `exclusive:` key never overlap. Emits an event as each scenario starts and ends;
+ * never prints.
  */
-import pLimit from 'p-limit';
 import type { Scenario } from '../scenario/types.js';
 import type { ProtocolDriver } from '../protocols/types.js';
 import { RESULT_VERSION, type RunResult, type RunSummary, type ScenarioResult } from '../results/types.js';
 import { ErrorCode } from '../util/errors.js';
 import { runScenario } from './scenario-run.js';
+import { runExclusive, type KeyedTask } from './exclusive.js';
+import { Scope } from './scope.js';
 import type { TargetContext } from './targets.js';
 
 export interface RunEvents {
@@ -69,18 +71,26 @@ export function summarize(results: readonly ScenarioResult[]): RunSummary {
   return summary;
 }
 
+/** A scenario's `exclusive:` keys, interpolated (vars and environment only: the loader allows nothing else). */
+export function exclusiveKeys(scenario: Scenario, env: NodeJS.ProcessEnv): string[] {
+  if (scenario.exclusive.length === 0) return [];
+  const scope = new Scope(scenario.vars, { seq: 0, vu: 0, iteration: 0 }, env);
+  return scenario.exclusive.map((key) => scope.text(key));
+}
+
 export async function runScenarios(scenarios: readonly Scenario[], options: RunOptions): Promise<RunResult> {
   const startNs = process.hrtime.bigint();
   const startedAt = new Date().toISOString();
-  const limit = pLimit(Math.max(1, options.concurrency));
   let seq = 0;
   let bailed = false;
 
-  const jobs: Promise<ScenarioResult>[] = [];
+  const keys = new Map(scenarios.map((scenario) => [scenario, exclusiveKeys(scenario, options.env)]));
+  const tasks: KeyedTask<ScenarioResult>[] = [];
   for (let repetition = 1; repetition <= options.repeat; repetition++) {
     for (const scenario of scenarios) {
-      jobs.push(
-        limit(async () => {
+      tasks.push({
+        keys: keys.get(scenario)!,
+        run: async () => {
           if (options.signal.aborted) return notRun(scenario, repetition, 'interrupted');
           if (bailed) return notRun(scenario, repetition, 'skipped');
           options.events?.scenarioStart?.(scenario, repetition);
@@ -96,11 +106,11 @@ export async function runScenarios(scenarios: readonly Scenario[], options: RunO
           if (options.bail && (result.outcome === 'failed' || result.outcome === 'error')) bailed = true;
           options.events?.scenarioEnd?.(result);
           return result;
-        }),
-      );
+        },
+      });
     }
   }
-  const results = await Promise.all(jobs);
+  const results = await runExclusive(tasks, Math.max(1, options.concurrency));
   return {
     version: RESULT_VERSION,
     tool: { name: 'mailprobe', version: options.version },

@@ -20,6 +20,7 @@ import { Scope, type Builtins } from './scope.js';
 import { stepLabel, toAction } from './steps.js';
 import { MissingTargetError, resolveSessionTarget, type Target, type TargetContext } from './targets.js';
 import { compareMessages } from './roundtrip.js';
+import { retrying, unmetCondition, type StepOutcome } from './step-modifiers.js';
 
 export interface ScenarioRunOptions {
   repetition: number;
@@ -37,6 +38,9 @@ export interface ScenarioRunOptions {
    */
   transcriptSink?: (session: string) => TranscriptSink;
 }
+
+/** Steps that use a session. */
+type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' }>;
 
 interface OpenSession {
   driver: ProtocolDriver;
@@ -111,8 +115,12 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     return entry;
   }
 
-  /** Runs one step; returns its failure, if any. */
-  async function perform(step: Step, stepTimeoutMs: number): Promise<{ failure?: Failure; reply?: { status: string; text: string } }> {
+  /** Runs one step (or skips it, when its `when:` does not hold); returns its failure, if any. */
+  async function perform(step: Step, stepTimeoutMs: number): Promise<StepOutcome> {
+    if (step.when) {
+      const unmet = unmetCondition(step.when, scope.text(step.when.value), compile);
+      if (unmet !== undefined) return { skipped: unmet };
+    }
     if (step.kind === 'sleep') {
       await delay(step.ms, undefined, { signal });
       return {};
@@ -122,6 +130,12 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       return diff ? { failure: diff } : {};
     }
     const { driver, session } = await abortable(sessionFor(step.session, stepTimeoutMs), signal);
+    const exchange = (): Promise<StepOutcome> => sendAndCheck(step, { driver, session }, stepTimeoutMs);
+    return step.kind === 'send' && step.retry ? retrying(step.retry, exchange, signal) : exchange();
+  }
+
+  /** Performs a protocol step's action once on its session and checks the reply. */
+  async function sendAndCheck(step: ProtocolStep, { driver, session }: OpenSession, stepTimeoutMs: number): Promise<StepOutcome> {
     const action = await toAction(step, scope, stepTimeoutMs);
     if (action.kind === 'auth') transcript.addSecret(action.password);
     const sentAt = process.hrtime.bigint();
@@ -178,7 +192,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     }
     const stepStart = process.hrtime.bigint();
     const stepTimeoutMs = step.timeoutMs ?? timeoutMs;
-    let result: Awaited<ReturnType<typeof perform>>;
+    let result: StepOutcome;
     try {
       result = await perform(step, stepTimeoutMs);
     } catch (err) {
@@ -187,11 +201,13 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     }
     const stepResult: StepResult = {
       ...base,
-      outcome: result.failure ? outcomeOf(result.failure, options.signal) : 'passed',
+      outcome: result.failure ? outcomeOf(result.failure, options.signal) : result.skipped === undefined ? 'passed' : 'skipped',
       startMs: Number(stepStart - startNs) / 1e6,
       durationMs: elapsedMs(stepStart),
     };
     if (result.reply) stepResult.reply = result.reply;
+    if (result.attempts !== undefined) stepResult.attempts = result.attempts;
+    if (result.skipped !== undefined) stepResult.reason = transcript.mask(result.skipped);
     if (result.failure) {
       result.failure.message = transcript.mask(result.failure.message);
       failure = { ...result.failure, span: step.span, step: step.index };

@@ -9,7 +9,7 @@ import { buildStep, type Sessions } from './steps.js';
 import { checkVars, type Scope, type VarDefinition } from './variables.js';
 import { varDefinitions, type SuiteSettings } from './suites.js';
 import { looksLikeUrl, targetUrlProblem } from './targets.js';
-import { BUILTIN_VARIABLES } from './interpolate.js';
+import { BUILTIN_VARIABLES, placeholders, type Placeholder } from './interpolate.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEADLINE_PER_STEP_TIMEOUTS = 5;
@@ -33,6 +33,7 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
     if (BUILTIN_VARIABLES.includes(v.name) || v.name === 'env') ctx.issue(v.node.span, `\`${v.name}\` is a builtin variable; choose another name`);
   }
 
+  const exclusive = exclusiveKeys(root, ctx);
   const { sessions, declared } = buildSessions(root, ctx);
   const stepNodes = child(root, 'steps');
   const stepItems = stepNodes?.kind === 'seq' ? stepNodes.items : [];
@@ -66,9 +67,31 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
     deadlineMs,
     vars: Object.fromEntries(vars.map((v) => [v.name, v.value])),
     sessions,
+    exclusive,
     steps,
   };
   return { scenario, nameNode: nameNode as YScalar };
+}
+
+/** A broken template's placeholders: none (ctx.template has reported it). */
+function placeholdersOrNone(text: string): Placeholder[] {
+  try {
+    return placeholders(text);
+  } catch {
+    return [];
+  }
+}
+
+/** `exclusive:` keys name something runs share (a mailbox): vars and the environment, not per-run builtins. */
+function exclusiveKeys(root: YMap, ctx: BuildContext): string[] {
+  return ctx.strings(child(root, 'exclusive')).flatMap(({ node }) => {
+    const key = ctx.template(node);
+    if (key === undefined) return [];
+    for (const p of placeholdersOrNone(key)) {
+      if (BUILTIN_VARIABLES.includes(p.name)) ctx.reportAt(node, p.offset, `\`exclusive\` keys name what runs share; \${${p.name}} differs from run to run: use vars and \${env.NAME}`);
+    }
+    return [key];
+  });
 }
 
 /** Suite vars (farthest first) then the file's own; a later definition of a name replaces the earlier. */

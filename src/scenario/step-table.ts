@@ -39,6 +39,8 @@ export const STEP_KEYS: readonly string[] = [
   ...Object.keys(ACTION_FIELDS),
   'timeout',
   'session',
+  'when',
+  'retry',
 ];
 
 export function isActionKey(key: string): key is ActionKey {

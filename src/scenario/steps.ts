@@ -11,6 +11,7 @@ import { buildExpectation, capturedNames } from './expectations.js';
 import { badHexEscapes } from './escapes.js';
 import { exactReference, isVariableName } from './interpolate.js';
 import { didYouMean } from './issues.js';
+import { buildCondition, buildRetry } from './step-modifiers.js';
 import {
   ACTION_FIELDS,
   AUTH_MECHANISMS,
@@ -25,7 +26,7 @@ import {
   type ActionKey,
 } from './step-table.js';
 
-type Common = Pick<Step, 'index' | 'span' | 'session' | 'expect' | 'timeoutMs'>;
+type Common = Pick<Step, 'index' | 'span' | 'session' | 'expect' | 'timeoutMs' | 'when'>;
 
 export interface Sessions {
   /** Sessions with a valid protocol, DEFAULT_SESSION among them when `protocol:` is given. */
@@ -53,8 +54,13 @@ export function buildStep(
   if (expectation) common.expect = expectation;
   const timeoutMs = ctx.duration(child(node, 'timeout'), 'timeout', true);
   if (timeoutMs !== undefined) common.timeoutMs = timeoutMs;
+  // Before this step's captures are defined: the condition is tested before the step runs.
+  const when = buildCondition(node, ctx);
+  if (when) common.when = when;
+  const retry = buildRetry(node, kind, expectation, ctx);
 
   const step = buildKind(node, kind, common, protocol, ctx);
+  if (step?.kind === 'send' && retry) step.retry = retry;
   for (const name of capturedNames(expectation)) ctx.scope.define(name);
   if (step?.kind === 'message' && step.as !== undefined) ctx.scope.defineMessage(step.as);
   return step;

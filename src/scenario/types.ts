@@ -44,10 +44,25 @@ export interface Expectation {
   withinMs?: number;
 }
 
+/** `when:` — the step runs only when `value`, interpolated, matches every `match` and no `not_match`. */
+export interface Condition {
+  value: string;
+  match: Pattern[];
+  notMatch: Pattern[];
+}
+
+/** `retry:` — while the step's expectation fails, send the command again every `everyMs` for `forMs`. */
+export interface Retry {
+  forMs: number;
+  everyMs: number;
+}
+
 interface StepCommon {
   /** 0-based position in the scenario's steps. */
   index: number;
   span: SourceSpan;
+  /** Runs only when this holds; otherwise the step is skipped (not a failure). */
+  when?: Condition;
   /** Session name; DEFAULT_SESSION unless the step says `session:`. */
   session: string;
   /** Undefined when the step gives no expectation (the protocol's default applies, if any). */
@@ -61,6 +76,7 @@ export interface SendStep extends StepCommon {
   text: string;
   /** POP3: force reading (or not) a multi-line reply. */
   multiline?: boolean;
+  retry?: Retry;
 }
 /** Exact bytes; `\r \n \t \\ \xNN` escapes already resolved by the loader only where written. */
 export interface RawStep extends StepCommon {
@@ -151,6 +167,8 @@ export interface Scenario {
   vars: Record<string, string>;
   /** Named sessions, plus DEFAULT_SESSION (`protocol:` + scenario-level `target:`) when `protocol:` is given. */
   sessions: Record<string, SessionSpec>;
+  /** `exclusive:` keys (may hold `${…}` of vars and env): no two runs sharing a key run at once. */
+  exclusive: string[];
   steps: Step[];
 }
 

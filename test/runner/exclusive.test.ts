@@ -1,0 +1,77 @@
+import t from 'tap';
+import { runExclusive, type KeyedTask } from '../../src/runner/exclusive.js';
+
+/** A task that records when it starts and finishes only when the test says so. */
+function controlled(keys: string[], log: string[], name: string) {
+  let finish!: () => void;
+  const task: KeyedTask<string> = {
+    keys,
+    run: () => {
+      log.push(`start ${name}`);
+      return new Promise<string>((resolve) => {
+        finish = () => {
+          log.push(`end ${name}`);
+          resolve(name);
+        };
+      });
+    },
+  };
+  return { task, finish: () => finish() };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+t.test('tasks sharing a key never run at once; others take the free slots meanwhile', async (t) => {
+  const log: string[] = [];
+  const a1 = controlled(['mailbox dave'], log, 'a1');
+  const a2 = controlled(['mailbox dave'], log, 'a2');
+  const b = controlled([], log, 'b');
+  const c = controlled(['mailbox erin'], log, 'c');
+  const done = runExclusive([a1.task, a2.task, b.task, c.task], 3);
+  await tick();
+  t.same(log, ['start a1', 'start b', 'start c'], 'a2 waits for its key without taking a slot');
+  b.finish();
+  await tick();
+  t.same(log.slice(3), ['end b'], 'a free slot does not start a2 while a1 holds the key');
+  a1.finish();
+  await tick();
+  t.same(log.slice(4), ['end a1', 'start a2'], 'a2 starts once the key is free');
+  a2.finish();
+  c.finish();
+  t.same(await done, ['a1', 'a2', 'b', 'c'], 'results in the order of the tasks');
+});
+
+t.test('concurrency bounds tasks without keys; order is kept', async (t) => {
+  const log: string[] = [];
+  const tasks = [1, 2, 3].map((n) => controlled([], log, `t${n}`));
+  const done = runExclusive(tasks.map((c) => c.task), 2);
+  await tick();
+  t.same(log, ['start t1', 'start t2']);
+  tasks[1]!.finish();
+  await tick();
+  t.same(log.slice(2), ['end t2', 'start t3']);
+  tasks[0]!.finish();
+  tasks[2]!.finish();
+  t.same(await done, ['t1', 't2', 't3']);
+});
+
+t.test('a task with several keys waits for all of them', async (t) => {
+  const log: string[] = [];
+  const x = controlled(['k1'], log, 'x');
+  const y = controlled(['k2'], log, 'y');
+  const both = controlled(['k1', 'k2'], log, 'both');
+  const done = runExclusive([x.task, y.task, both.task], 4);
+  await tick();
+  x.finish();
+  await tick();
+  t.notOk(log.includes('start both'), 'k2 still held');
+  y.finish();
+  await tick();
+  t.ok(log.includes('start both'));
+  both.finish();
+  t.same(await done, ['x', 'y', 'both']);
+});
+
+t.test('no tasks: an empty result', async (t) => {
+  t.same(await runExclusive([], 4), []);
+});
