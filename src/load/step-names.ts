@@ -41,6 +41,8 @@ function baseName(step: Step, protocol: string, firstOnSession: boolean): string
       return 'expect_close';
     case 'roundtrip':
       return 'roundtrip';
+    case 'request':
+      return `${step.method} ${step.path.replace(/\?.*/, '')}`;
   }
 }
 

@@ -14,8 +14,10 @@ export interface Reply {
   text: string;
   /** IMAP untagged lines of this command's response (without the leading "* "). */
   untagged?: string[];
-  /** POP3 multi-line body (dot-unstuffed) or the first IMAP literal, as exact bytes. */
+  /** POP3 multi-line body (dot-unstuffed), the first IMAP literal or an HTTP response body, as exact bytes. */
   body?: Buffer;
+  /** HTTP response header fields: lower-case name → value (repeated fields joined with ", ", RFC 9110 §5.3). */
+  headers?: Record<string, string>;
 }
 
 export type StepAction =
@@ -27,6 +29,7 @@ export type StepAction =
   | { kind: 'auth'; mechanism: string; username: string; password: string; authzid?: string }
   | { kind: 'message'; bytes: Buffer; chunking?: boolean; mailbox?: string; flags?: string[] }
   | { kind: 'idle'; until: RegExp; idleTimeoutMs: number }
+  | { kind: 'request'; method: string; path: string; headers: Array<[string, string]>; body?: Buffer }
   | { kind: 'close' }
   | { kind: 'expect_close' };
 export type ActionKind = StepAction['kind'];

@@ -80,5 +80,14 @@ export function checkReply(input: CheckInput): CheckOutcome {
     }
     Object.assign(captures, captureFrom(match, name));
   }
+  for (const [name, { header, pattern }] of Object.entries(e.captureHeaders ?? {})) {
+    const value = reply.headers?.[header.toLowerCase()];
+    if (value === undefined) return fail(AssertCode.CAPTURE, `capture ${name}: the reply has no ${header} header`, `a ${header} header`, reply.text);
+    const match = pattern ? input.compile(pattern).exec(value) : undefined;
+    if (pattern && !match) {
+      return fail(AssertCode.CAPTURE, `capture ${name}: header ${header} does not match ${describePattern(pattern)}`, describePattern(pattern), value);
+    }
+    captures[name] = match ? (match[1] ?? match[0]) : value;
+  }
   return { ok: true, captures };
 }

@@ -17,7 +17,7 @@ import { Limits } from '../util/limits.js';
 import { messageIdOf } from '../mime/message.js';
 import { checkReply } from './expect.js';
 import { Scope, type Builtins } from './scope.js';
-import { stepLabel, toAction } from './steps.js';
+import { actionSecrets, stepLabel, toAction } from './steps.js';
 import { MissingTargetError, resolveSessionTarget, type Target, type TargetContext } from './targets.js';
 import { compareMessages } from './roundtrip.js';
 import { retrying, unmetCondition, type StepOutcome } from './step-modifiers.js';
@@ -137,7 +137,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   /** Performs a protocol step's action once on its session and checks the reply. */
   async function sendAndCheck(step: ProtocolStep, { driver, session }: OpenSession, stepTimeoutMs: number): Promise<StepOutcome> {
     const action = await toAction(step, scope, stepTimeoutMs);
-    if (action.kind === 'auth') transcript.addSecret(action.password);
+    for (const secret of actionSecrets(action)) transcript.addSecret(secret);
     const sentAt = process.hrtime.bigint();
     let reply;
     try {

@@ -10,6 +10,7 @@ import { compilePattern } from '../scenario/pattern.js';
 import { normalizeCrlf } from '../mime/message.js';
 import { buildMessage, filesOf, parseMessageSpec } from '../mime/index.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
+import { credentialValues } from '../protocols/http/headers.js';
 import type { Scope } from './scope.js';
 
 const LABEL_MAX = 72;
@@ -43,6 +44,8 @@ export function stepLabel(step: Step): string {
       return 'expect_close';
     case 'roundtrip':
       return `roundtrip: ${step.mode}`;
+    case 'request':
+      return `request: ${step.method} ${clip(step.path)}`;
   }
 }
 
@@ -132,5 +135,21 @@ export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: 
         until: compilePattern(step.until, scope.text(step.until.source)),
         idleTimeoutMs: step.idleTimeoutMs ?? defaultIdleMs,
       };
+    case 'request': {
+      const action: StepAction = {
+        kind: 'request',
+        method: step.method,
+        path: scope.text(step.path),
+        headers: step.headers.map(([name, value]) => [name, scope.text(value)]),
+      };
+      if (step.body !== undefined) action.body = Buffer.from(scope.text(step.body), 'utf8');
+      return action;
+    }
   }
+}
+
+/** Values an action sends that must be masked wherever they appear: passwords, credential headers. */
+export function actionSecrets(action: StepAction): string[] {
+  if (action.kind === 'auth') return [action.password];
+  return action.kind === 'request' ? credentialValues(action.headers) : [];
 }

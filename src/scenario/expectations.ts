@@ -3,7 +3,7 @@
  * Expectation, checked against the session's protocol. Imports scenario/{types,yaml-tree,build-context,
  * step-table,interpolate,pattern}.
  */
-import type { Expectation, Pattern, Protocol } from './types.js';
+import type { Expectation, HeaderCapture, Pattern, Protocol } from './types.js';
 import { child, type YMap, type YScalar } from './yaml-tree.js';
 import type { BuildContext } from './build-context.js';
 import { EXPECTATION_KEYS, PROTOCOL_NAMES, statusProblem } from './step-table.js';
@@ -21,6 +21,8 @@ export function buildExpectation(step: YMap, protocol: Protocol | undefined, ctx
     untagged: patterns(step, 'untagged', ctx),
     capture: captures(step, protocol, ctx),
   };
+  const headers = headerCaptures(step, protocol, ctx);
+  if (Object.keys(headers).length > 0) expectation.captureHeaders = headers;
   const status = statuses(step, protocol, ctx);
   if (status) expectation.status = status;
   const within = ctx.duration(child(step, 'within'), 'within');
@@ -73,15 +75,34 @@ function captures(step: YMap, protocol: Protocol | undefined, ctx: BuildContext)
   return out;
 }
 
+/** HTTP `name: { header: NAME, match: /regex/ }`: the header's value, or the regex's first group in it. */
+function headerCaptures(step: YMap, protocol: Protocol | undefined, ctx: BuildContext): Record<string, HeaderCapture> {
+  const out: Record<string, HeaderCapture> = {};
+  const node = child(step, 'capture');
+  if (node?.kind !== 'map') return out;
+  for (const { key, value } of node.entries) {
+    if (value.kind !== 'map') continue;
+    if (protocol !== undefined && protocol !== 'http') {
+      ctx.issue(value.span, `\`${key.text}: { header: … }\` keeps an HTTP response header; ${PROTOCOL_NAMES[protocol]} replies have none`);
+    }
+    const header = ctx.string(child(value, 'header'));
+    if (header === undefined) continue; // the schema reported it
+    const matchNode = child(value, 'match');
+    const match = ctx.string(matchNode);
+    out[key.text] = match === undefined ? { header } : { header, pattern: ctx.pattern(matchNode as YScalar, match).pattern };
+  }
+  return out;
+}
+
 const NAMED_GROUP = /\(\?<([A-Za-z_$][A-Za-z0-9_$]*)>/g;
 
 /** Names a step's captures define for later steps, as the runner sets them: a regex with named groups
  *  sets one variable per group; otherwise the capture's name gets the first group (or the whole match). */
 export function capturedNames(expectation: Expectation | undefined): string[] {
   if (!expectation) return [];
-  return Object.entries(expectation.capture).flatMap(([name, capture]) => {
+  return [...Object.keys(expectation.captureHeaders ?? {}), ...Object.entries(expectation.capture).flatMap(([name, capture]) => {
     if (capture === BODY_CAPTURE) return [name];
     const groups = [...capture.source.matchAll(NAMED_GROUP)].map((m) => m[1]!);
     return groups.length > 0 ? groups : [name];
-  });
+  })];
 }

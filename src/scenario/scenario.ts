@@ -51,7 +51,7 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
 
   const protocol = sessions[DEFAULT_SESSION]?.protocol ?? Object.values(sessions)[0]?.protocol;
   if (!protocol && declared.size === 0) {
-    ctx.issue(root.span, 'a scenario needs `protocol:` (smtp, pop3 or imap), or `sessions:` with a protocol each');
+    ctx.issue(root.span, 'a scenario needs `protocol:` (smtp, pop3, imap or http), or `sessions:` with a protocol each');
   }
   if (name === undefined || !protocol || !nameNode) return undefined;
 

@@ -18,6 +18,7 @@ export const ACTION_KEYS = [
   'close',
   'expect_close',
   'roundtrip',
+  'request',
 ] as const;
 export type ActionKey = (typeof ACTION_KEYS)[number];
 
@@ -49,7 +50,7 @@ export function isActionKey(key: string): key is ActionKey {
 
 const ALL: readonly Protocol[] = ['smtp', 'pop3', 'imap'];
 
-/** Step kinds per protocol. POP3 cannot submit messages; IDLE is IMAP's (RFC 2177). */
+/** Step kinds per protocol. POP3 cannot submit messages; IDLE is IMAP's (RFC 2177); HTTP has requests. */
 export const STEP_PROTOCOLS: Readonly<Record<StepKind, readonly Protocol[]>> = {
   send: ALL,
   raw: ALL,
@@ -58,10 +59,11 @@ export const STEP_PROTOCOLS: Readonly<Record<StepKind, readonly Protocol[]>> = {
   auth: ALL,
   message: ['smtp', 'imap'],
   idle: ['imap'],
-  sleep: ALL,
+  sleep: [...ALL, 'http'],
   close: ALL,
   expect_close: ALL,
   roundtrip: ALL,
+  request: ['http'],
 };
 
 /** Steps that use no connection, so they need no session. */
@@ -90,14 +92,16 @@ export const AUTH_MECHANISMS: Readonly<Record<string, readonly Protocol[]>> = {
   'LOGIN-COMMAND': ['imap'],
 };
 
-export const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = { smtp: 'SMTP', pop3: 'POP3', imap: 'IMAP' };
+export const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = { smtp: 'SMTP', pop3: 'POP3', imap: 'IMAP', http: 'HTTP' };
 /** "an SMTP", "a POP3", "an IMAP": as the names are read aloud. */
-export const WITH_ARTICLE: Readonly<Record<Protocol, string>> = { smtp: 'an SMTP', pop3: 'a POP3', imap: 'an IMAP' };
+export const WITH_ARTICLE: Readonly<Record<Protocol, string>> = { smtp: 'an SMTP', pop3: 'a POP3', imap: 'an IMAP', http: 'an HTTP' };
 
 const POP3_STATUSES = ['+OK', '-ERR']; // RFC 1939 §3
 const IMAP_STATUSES = ['OK', 'NO', 'BAD', 'PREAUTH', 'BYE', '+']; // RFC 9051 §7.1; '+' a continuation request (§7.5)
 const SMTP_CODE = /^[2-5]\d\d$/; // RFC 5321 §4.2: 2yz–5yz
 const SMTP_CLASS = /^[2-5][xX][xX]$/;
+const HTTP_CODE = /^[1-5]\d\d$/; // RFC 9110 §15: 100–599
+const HTTP_CLASS = /^[1-5][xX][xX]$/;
 
 /** Why `expect: value` cannot be a status of this protocol, or undefined when it can. */
 export function statusProblem(protocol: Protocol, value: string | number): string | undefined {
@@ -105,6 +109,10 @@ export function statusProblem(protocol: Protocol, value: string | number): strin
   if (protocol === 'smtp') {
     if (SMTP_CODE.test(text) || (typeof value === 'string' && SMTP_CLASS.test(text))) return undefined;
     return `\`${text}\` is not an SMTP reply status: write a code from 200 to 599 (250) or a class ("2xx")`;
+  }
+  if (protocol === 'http') {
+    if (HTTP_CODE.test(text) || (typeof value === 'string' && HTTP_CLASS.test(text))) return undefined;
+    return `\`${text}\` is not an HTTP status: write a code from 100 to 599 (200) or a class ("2xx")`;
   }
   const allowed = protocol === 'pop3' ? POP3_STATUSES : IMAP_STATUSES;
   if (typeof value === 'string' && allowed.includes(value)) return undefined;

@@ -12,6 +12,7 @@ import { badHexEscapes } from './escapes.js';
 import { exactReference, isVariableName } from './interpolate.js';
 import { didYouMean } from './issues.js';
 import { buildCondition, buildRetry } from './step-modifiers.js';
+import { buildRequest } from './http-request.js';
 import {
   ACTION_FIELDS,
   AUTH_MECHANISMS,
@@ -78,7 +79,7 @@ function stepKind(step: YMap, ctx: BuildContext): StepKind | undefined {
   if (reads) return 'read';
   // Unknown keys in such a step were reported by the schema as an unknown step kind.
   if (step.entries.every(({ key }) => STEP_KEYS.includes(key.text))) {
-    ctx.issue(step.span, `this step does nothing: give one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip, or \`expect\``);
+    ctx.issue(step.span, `this step does nothing: give one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip, request, or \`expect\``);
   }
   return undefined;
 }
@@ -158,6 +159,8 @@ function buildKind(step: YMap, kind: StepKind, common: Common, protocol: Protoco
     }
     case 'roundtrip':
       return buildRoundtrip(step, common, ctx);
+    case 'request':
+      return buildRequest(step, common, ctx);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Target URLs as scenario files, suite.yaml and targets.yaml write them: smtp://host:port (smtps://,
- * pop3://, pop3s://, imap://, imaps://) with optional ?tls=verify|insecure and ?servername=. Pure;
+ * pop3://, pop3s://, imap://, imaps://, http://, https://) with optional ?tls=verify|insecure and ?servername=. Pure;
  * imports scenario/{types,issues,step-table} only.
  */
 import type { Protocol } from './types.js';
@@ -15,7 +15,7 @@ export interface SchemeInfo {
 }
 
 /** Default ports: RFC 5321 §4.5.4.1 and RFC 8314 §3.3 (smtp 25, smtps 465), RFC 1939 and RFC 8314 (110,
- *  995), RFC 9051 and RFC 8314 (143, 993). */
+ *  995), RFC 9051 and RFC 8314 (143, 993), RFC 9110 §4.2 (http 80, https 443). */
 export const SCHEMES: Readonly<Record<string, SchemeInfo>> = {
   smtp: { protocol: 'smtp', tls: 'none', defaultPort: 25 },
   smtps: { protocol: 'smtp', tls: 'implicit', defaultPort: 465 },
@@ -23,6 +23,8 @@ export const SCHEMES: Readonly<Record<string, SchemeInfo>> = {
   pop3s: { protocol: 'pop3', tls: 'implicit', defaultPort: 995 },
   imap: { protocol: 'imap', tls: 'none', defaultPort: 143 },
   imaps: { protocol: 'imap', tls: 'implicit', defaultPort: 993 },
+  http: { protocol: 'http', tls: 'none', defaultPort: 80 },
+  https: { protocol: 'http', tls: 'implicit', defaultPort: 443 },
 };
 const QUERY_KEYS = ['tls', 'servername'];
 const TLS_MODES = ['verify', 'insecure'];

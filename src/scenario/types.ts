@@ -5,8 +5,8 @@
  * Every step carries the span of its YAML node so that a failure can point at file:line:column.
  */
 
-export type Protocol = 'smtp' | 'pop3' | 'imap';
-export const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap'];
+export type Protocol = 'smtp' | 'pop3' | 'imap' | 'http';
+export const PROTOCOLS: readonly Protocol[] = ['smtp', 'pop3', 'imap', 'http'];
 
 /** 1-based line and column, as editors show them. */
 export interface SourceSpan {
@@ -40,8 +40,17 @@ export interface Expectation {
   untagged: Pattern[];
   /** name → pattern (first group or named groups), or 'body' for the reply's body bytes. */
   capture: Record<string, Pattern | 'body'>;
+  /** HTTP: name → a response header to keep. */
+  captureHeaders?: Record<string, HeaderCapture>;
   /** Latency budget: the step fails if its reply came later. */
   withinMs?: number;
+}
+
+/** HTTP: a response header's value (the first group of `pattern`, when given, else the whole value). */
+export interface HeaderCapture {
+  /** Header name as written; matched case-insensitively (RFC 9110 §5.1). */
+  header: string;
+  pattern?: Pattern;
 }
 
 /** `when:` — the step runs only when `value`, interpolated, matches every `match` and no `not_match`. */
@@ -129,6 +138,17 @@ export interface CloseStep extends StepCommon {
 export interface ExpectCloseStep extends StepCommon {
   kind: 'expect_close';
 }
+/** HTTP: one request (RFC 9110 §9 method, §7.1 target path); strings keep their placeholders. */
+export interface RequestStep extends StepCommon {
+  kind: 'request';
+  /** Upper case: GET, POST … */
+  method: string;
+  /** Origin-form path with query, starting with "/" (RFC 9112 §3.2.1). */
+  path: string;
+  /** Header fields in the order written. */
+  headers: Array<[name: string, value: string]>;
+  body?: string;
+}
 export interface RoundtripStep extends StepCommon {
   kind: 'roundtrip';
   sent: string;
@@ -148,7 +168,8 @@ export type Step =
   | SleepStep
   | CloseStep
   | ExpectCloseStep
-  | RoundtripStep;
+  | RoundtripStep
+  | RequestStep;
 export type StepKind = Step['kind'];
 
 export interface Scenario {
