@@ -6,6 +6,7 @@
 import type { CheckDefinition, MailProtocol } from './types.js';
 
 const SMTP: readonly MailProtocol[] = ['smtp'];
+const MAIL: readonly MailProtocol[] = ['smtp', 'imap', 'pop3'];
 
 const SMUGGLING_RULE = 'RFC 5321 §4.1.1.4, §2.3.8; SEC Consult SMTP smuggling (2023); CVE-2023-51764';
 
@@ -34,7 +35,7 @@ function relay(id: string, title: string): CheckDefinition {
 }
 
 export const CHECKS: readonly CheckDefinition[] = [
-  { id: 'net.connect', area: 'net', title: 'Service reachable', rule: 'RFC 5321 §3.1', description: 'fail when the port is refused, unreachable or silent; the service checks are then skipped', scope: 'service', protocols: ['smtp', 'imap', 'pop3'] },
+  { id: 'net.connect', area: 'net', title: 'Service reachable', rule: 'RFC 5321 §3.1', description: 'fail when the port is refused, unreachable or silent; the service checks are then skipped', scope: 'service', protocols: MAIL },
   { id: 'dns.mx', area: 'dns', title: 'MX records', rule: 'RFC 5321 §5.1; RFC 2181 §10.3; RFC 7505', description: 'fail when an MX points at an IP address or a CNAME; warn when there is none (A/AAAA fallback)', scope: 'domain', protocols: [] },
   { id: 'dns.mx-resolves', area: 'dns', title: 'MX hosts resolve', rule: 'RFC 5321 §5.1', description: 'fail when an MX host has no A/AAAA address', scope: 'domain', protocols: [] },
   { id: 'dns.fcrdns', area: 'dns', title: 'Reverse DNS (forward-confirmed)', rule: 'RFC 1912 §2.1; M3AAWG', description: 'warn when an MX address has no PTR or its PTR name does not resolve back to it', scope: 'domain', protocols: [] },
@@ -47,16 +48,16 @@ export const CHECKS: readonly CheckDefinition[] = [
   { id: 'smtp.greeting-delay', area: 'smtp', title: 'Greeting delay', rule: 'RFC 5321 §4.5.3.2.1', description: 'info with the delay; warn past 30 s (clients may give up before 5 min)', scope: 'service', protocols: SMTP },
   { id: 'smtp.extensions', area: 'smtp', title: 'Extensions', rule: 'RFC 5321 §2.2; RFC 2920, 1870, 6152, 6531, 3030, 3461, 2034, 8689', description: 'info: which of PIPELINING, SIZE, 8BITMIME, SMTPUTF8, CHUNKING, DSN, ENHANCEDSTATUSCODES, REQUIRETLS are offered', scope: 'service', protocols: SMTP },
   { id: 'smtp.software', area: 'smtp', title: 'Software disclosed', rule: 'RFC 5321 §7.9', description: 'info naming the software and version the banner or EHLO reveals', scope: 'service', protocols: SMTP },
-  { id: 'tls.starttls', area: 'tls', title: 'STARTTLS', rule: 'RFC 3207 §4; RFC 7672 §1.3', description: 'fail when not offered (or not working) on a plaintext service; pass when the handshake succeeds', scope: 'service', protocols: SMTP },
-  { id: 'tls.versions', area: 'tls', title: 'TLS versions accepted', rule: 'RFC 8996 §2-§3; RFC 7568 §3', description: 'each version probed separately: SSLv3 accepted → fail; TLS 1.0/1.1 → warn; else pass', scope: 'service', protocols: SMTP },
-  { id: 'tls.cipher', area: 'tls', title: 'Negotiated cipher', rule: 'RFC 9325 §4.2', description: 'info: protocol and cipher the client defaults negotiate; warn without forward secrecy or AEAD', scope: 'service', protocols: SMTP },
-  { id: 'tls.certificate-chain', area: 'tls', title: 'Certificate chain', rule: 'RFC 5280 §6; RFC 7672 §3.2', description: 'warn when the chain does not verify against the system store (or --ca)', scope: 'service', protocols: SMTP },
-  { id: 'tls.certificate-name', area: 'tls', title: 'Certificate name', rule: 'RFC 6125 §6; RFC 7672 §3.2.3', description: 'warn when the certificate does not name the host audited', scope: 'service', protocols: SMTP },
-  { id: 'tls.certificate-expiry', area: 'tls', title: 'Certificate expiry', rule: 'RFC 5280 §4.1.2.5', description: 'fail when expired or not yet valid; warn within 14 days; else pass with the days left', scope: 'service', protocols: SMTP },
-  { id: 'tls.certificate-self-signed', area: 'tls', title: 'Self-signed certificate', rule: 'RFC 5280 §6.1; RFC 7672 §3.2', description: 'warn when the leaf certificate is self-signed', scope: 'service', protocols: SMTP },
-  { id: 'tls.certificate-key-size', area: 'tls', title: 'Certificate key size', rule: 'RFC 9325 §4.4; NIST SP 800-57', description: 'fail below 1024 RSA bits; warn below 2048 RSA (or 224 EC) bits', scope: 'service', protocols: SMTP },
-  { id: 'tls.implicit', area: 'tls', title: 'Implicit TLS', rule: 'RFC 8314 §3.3', description: 'on an smtps service (465): fail unless TLS starts with the first byte', scope: 'service', protocols: SMTP },
-  { id: 'tls.starttls-injection', area: 'tls', title: 'STARTTLS command injection', rule: 'RFC 3207 §4.2; CVE-2011-0411', description: 'fail when a command pipelined after STARTTLS is answered inside TLS', scope: 'service', protocols: SMTP },
+  { id: 'tls.starttls', area: 'tls', title: 'STARTTLS', rule: 'RFC 3207 §4; RFC 7672 §1.3; RFC 9051 §6.2.1; RFC 2595 §3.1, §4', description: 'fail when STARTTLS (POP3: STLS) is not offered (or not working) on a plaintext service; pass when the upgrade succeeds', scope: 'service', protocols: MAIL },
+  { id: 'tls.versions', area: 'tls', title: 'TLS versions accepted', rule: 'RFC 8996 §2-§3; RFC 7568 §3', description: 'each version probed separately: SSLv3 accepted → fail; TLS 1.0/1.1 → warn; else pass', scope: 'service', protocols: MAIL },
+  { id: 'tls.cipher', area: 'tls', title: 'Negotiated cipher', rule: 'RFC 9325 §4.2', description: 'info: protocol and cipher the client defaults negotiate; warn without forward secrecy or AEAD', scope: 'service', protocols: MAIL },
+  { id: 'tls.certificate-chain', area: 'tls', title: 'Certificate chain', rule: 'RFC 5280 §6; RFC 7672 §3.2', description: 'warn when the chain does not verify against the system store (or --ca)', scope: 'service', protocols: MAIL },
+  { id: 'tls.certificate-name', area: 'tls', title: 'Certificate name', rule: 'RFC 6125 §6; RFC 7672 §3.2.3; RFC 2595 §2.4', description: 'warn when the certificate does not name the host audited', scope: 'service', protocols: MAIL },
+  { id: 'tls.certificate-expiry', area: 'tls', title: 'Certificate expiry', rule: 'RFC 5280 §4.1.2.5', description: 'fail when expired or not yet valid; warn within 14 days; else pass with the days left', scope: 'service', protocols: MAIL },
+  { id: 'tls.certificate-self-signed', area: 'tls', title: 'Self-signed certificate', rule: 'RFC 5280 §6.1; RFC 7672 §3.2', description: 'warn when the leaf certificate is self-signed', scope: 'service', protocols: MAIL },
+  { id: 'tls.certificate-key-size', area: 'tls', title: 'Certificate key size', rule: 'RFC 9325 §4.4; NIST SP 800-57', description: 'fail below 1024 RSA bits; warn below 2048 RSA (or 224 EC) bits', scope: 'service', protocols: MAIL },
+  { id: 'tls.implicit', area: 'tls', title: 'Implicit TLS', rule: 'RFC 8314 §3.1-§3.3', description: 'on an smtps (465), imaps (993) or pop3s (995) service: fail unless TLS starts with the first byte', scope: 'service', protocols: MAIL },
+  { id: 'tls.starttls-injection', area: 'tls', title: 'STARTTLS command injection', rule: 'RFC 3207 §4.2; RFC 2595 §3.1, §4; CVE-2011-0411', description: 'fail when a command pipelined after STARTTLS (POP3: STLS) is answered inside TLS', scope: 'service', protocols: MAIL },
   relay('external', 'Relay: external sender to external recipient'),
   relay('percent-hack', 'Relay: user%other@host'),
   relay('quoted-local', 'Relay: "user@other"@host'),

@@ -7,7 +7,7 @@
 import type { Reply } from '../protocols/types.js';
 import type { TranscriptEntry } from '../results/types.js';
 import type { Endpoint } from '../wire/types.js';
-import { HostGate, ProbeFailure, withSmtpProbe, type ProbeSettings } from './probe.js';
+import { HostGate, ProbeFailure, withProbe, type ProbeSettings } from './probe.js';
 import type { Level, MailProtocol, NetworkProblem } from './types.js';
 
 export interface AuditSettings extends ProbeSettings {
@@ -86,9 +86,9 @@ export class ServiceContext {
     return value;
   }
 
-  /** An SMTP probe connection through the host's gate (see withSmtpProbe). */
-  probe<T>(name: string, fn: Parameters<typeof withSmtpProbe<T>>[4]): ReturnType<typeof withSmtpProbe<T>> {
-    return withSmtpProbe(this.gate, this.settings, this.service.endpoint, name, fn);
+  /** A probe connection speaking the service's protocol, through the host's gate (see withProbe). */
+  probe<T>(name: string, fn: Parameters<typeof withProbe<T>>[4]): ReturnType<typeof withProbe<T>> {
+    return withProbe(this.gate, this.settings, this.service, name, fn);
   }
 
   basicSession(): Promise<BasicSession> {

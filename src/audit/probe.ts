@@ -1,21 +1,23 @@
 /**
- * How the audit talks to a server: probe connections through the SMTP engine (wire connect + SmtpSession),
- * each with its own transcript so that a finding carries exactly the lines that prove it; a per-host gate
+ * How the audit talks to a server: probe connections through the project's engines (wire connect + the
+ * SMTP, IMAP or POP3 session), each with its own transcript so that a finding carries exactly the lines that prove it; a per-host gate
  * that caps simultaneous connections and spaces probes (--rate); the global deadline as an AbortSignal;
  * and network errors turned into named problems (refused, unreachable, timeout, dropped …).
- * Imports wire/, protocols/smtp/, results/types and util/; never node:net / node:tls.
+ * Imports wire/, protocols/{smtp,imap,pop3}/ sessions, results/types and util/; never node:net / node:tls.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { ImapSession } from '../protocols/imap/session.js';
+import { Pop3Session } from '../protocols/pop3/session.js';
 import { SmtpSession } from '../protocols/smtp/session.js';
-import type { Reply } from '../protocols/types.js';
+import type { ProtocolSession, Reply } from '../protocols/types.js';
 import type { TranscriptEntry } from '../results/types.js';
 import { ErrorCode, MailprobeError, toMailprobeError } from '../util/errors.js';
 import { connect } from '../wire/connect.js';
 import type { Connection } from '../wire/connection.js';
 import { Transcript } from '../wire/transcript.js';
 import type { Endpoint, TranscriptSink } from '../wire/types.js';
-import type { NetworkProblem } from './types.js';
+import type { MailProtocol, NetworkProblem } from './types.js';
 
 export interface ProbeSettings {
   /** How long each reply (and the connect) may take. */
@@ -104,11 +106,19 @@ export class ProbeTranscript {
   }
 }
 
-/** An open SMTP probe: the engine's session plus its connection, for the STARTTLS-injection upgrade. */
-export class SmtpProbe {
+/** Each protocol's engine session, and the command that ends it politely (RFC 5321 §4.1.1.10, RFC 9051 §6.1.3, RFC 1939 §6). */
+const ENGINES: Record<MailProtocol, { session: (connection: Connection) => ProtocolSession; goodbye: string }> = {
+  smtp: { session: (connection) => new SmtpSession(connection), goodbye: 'QUIT' },
+  imap: { session: (connection) => new ImapSession(connection), goodbye: 'LOGOUT' },
+  pop3: { session: (connection) => new Pop3Session(connection), goodbye: 'QUIT' },
+};
+
+/** An open probe: the engine's session plus its connection, for the STARTTLS-injection upgrade. */
+export class ServiceProbe {
   constructor(
+    readonly protocol: MailProtocol,
     readonly connection: Connection,
-    private readonly session: SmtpSession,
+    private readonly session: ProtocolSession,
     private readonly settings: ProbeSettings,
     readonly transcript: ProbeTranscript,
   ) {}
@@ -122,7 +132,7 @@ export class SmtpProbe {
     return (await this.session.perform({ kind: 'read' }, this.ctx(timeoutMs)))!;
   }
 
-  /** One command line (CRLF added) and its reply. */
+  /** One command line (CRLF added; IMAP: a tag added) and its reply. */
   async command(text: string): Promise<Reply> {
     return (await this.session.perform({ kind: 'send', text }, this.ctx()))!;
   }
@@ -132,14 +142,14 @@ export class SmtpProbe {
     return this.session.perform({ kind: 'raw', bytes, read }, this.ctx(timeoutMs));
   }
 
-  /** RFC 3207 STARTTLS through the engine (the certificate is judged by the TLS checks, not here). */
+  /** STARTTLS (RFC 3207, RFC 9051 §6.2.1) or STLS (RFC 2595 §4) through the engine; the certificate is judged by the TLS checks, not here. */
   async starttls(): Promise<Reply> {
     return (await this.session.perform({ kind: 'starttls' }, this.ctx()))!;
   }
 
-  /** QUIT and close, ignoring a server that has gone already. */
+  /** QUIT (LOGOUT) and close, ignoring a server that has gone already. */
   async quit(): Promise<void> {
-    await this.command('QUIT').catch(() => undefined);
+    await this.command(ENGINES[this.protocol].goodbye).catch(() => undefined);
     await this.session.close();
   }
 
@@ -149,23 +159,24 @@ export class SmtpProbe {
 }
 
 /**
- * Opens an SMTP probe connection through the host's gate, runs `fn`, and closes. Returns what `fn` returned
+ * Opens a probe connection speaking `protocol` through the host's gate, runs `fn`, and closes. Returns what `fn` returned
  * and the whole transcript; a network error becomes a ProbeFailure carrying the evidence so far.
  */
-export async function withSmtpProbe<T>(
+export async function withProbe<T>(
   gate: HostGate,
   settings: ProbeSettings,
-  endpoint: Endpoint,
+  target: { endpoint: Endpoint; protocol: MailProtocol },
   name: string,
-  fn: (probe: SmtpProbe) => Promise<T>,
+  fn: (probe: ServiceProbe) => Promise<T>,
 ): Promise<{ value: T; evidence: TranscriptEntry[] }> {
+  const { endpoint, protocol } = target;
   return gate.run(async () => {
     const transcript = new ProbeTranscript(settings, name);
-    let probe: SmtpProbe | undefined;
+    let probe: ServiceProbe | undefined;
     try {
       if (settings.signal.aborted) throw deadlineError();
       const connection = await connect(endpoint, { connectTimeoutMs: settings.timeoutMs, signal: settings.signal, transcript: transcript.sink });
-      probe = new SmtpProbe(connection, new SmtpSession(connection), settings, transcript);
+      probe = new ServiceProbe(protocol, connection, ENGINES[protocol].session(connection), settings, transcript);
       const value = await fn(probe);
       return { value, evidence: transcript.since() };
     } catch (err) {

@@ -172,7 +172,8 @@ async function auditHost(plan: HostPlan, settings: AuditSettings, options: Audit
   const gate = new HostGate(options.perHostConnections, options.rateMs);
   const services: ServiceAudit[] = [];
   for (const service of plan.services) services.push(await auditService(plan, service, gate, settings, options));
-  return withGrades({ kind: 'host', name: plan.name, ...(plan.via ? { via: plan.via } : {}), findings: [], services });
+  const found = plan.via ? { via: plan.via, address: plan.address } : {};
+  return withGrades({ kind: 'host', name: plan.name, ...found, findings: [], services });
 }
 
 async function auditDomain(domain: string, dns: DnsClient, settings: AuditSettings, options: AuditOptions): Promise<{ subject: SubjectAudit; hosts: HostPlan[] }> {
@@ -182,9 +183,10 @@ async function auditDomain(domain: string, dns: DnsClient, settings: AuditSettin
   for (const check of CHECKS.filter((c) => c.scope === 'domain' && options.checks.has(c.id))) {
     findings.push(await runCheck(check, ctx, dnsChecks[check.id]!, settings.signal));
   }
-  const hosts = mx.hosts
-    .filter((host) => host.addresses.length > 0)
-    .map((host) => ({ name: host.name, via: domain, address: host.addresses[0]!, services: servicesFor(options, undefined, 'none'), servername: host.name }));
+  // Every address of every MX (IPv4 and IPv6): a sender may reach any of them (RFC 5321 §5.1).
+  const hosts = mx.hosts.flatMap((host) =>
+    host.addresses.map((address) => ({ name: host.name, via: domain, address, services: servicesFor(options, undefined, 'none'), servername: host.name })),
+  );
   return { subject: withGrades({ kind: 'domain', name: domain, findings, services: [] }), hosts };
 }
 

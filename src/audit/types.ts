@@ -70,6 +70,8 @@ export interface SubjectAudit {
   name: string;
   /** For a host found through a domain's MX records: that domain. */
   via?: string;
+  /** For a host found through MX: the one address of it audited (each address of an MX is its own subject). */
+  address?: string;
   /** Findings that belong to the subject itself (DNS checks of a domain). */
   findings: Finding[];
   services: ServiceAudit[];

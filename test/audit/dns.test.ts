@@ -32,6 +32,9 @@ const ZONE: Zone = {
   '_mta-sts.bad.test': { TXT: ['v=STSv1; id=1'] },
   'mta-sts.bad.test': { A: ['127.0.0.1'] },
   'nomx.test': { A: ['127.0.0.1'] },
+  'dual.test': { MX: [{ exchange: 'mx1.dual.test', priority: 10 }, { exchange: 'mx2.dual.test', priority: 20 }] },
+  'mx1.dual.test': { A: ['127.0.0.1'], AAAA: ['::1'] },
+  'mx2.dual.test': { A: ['127.0.0.1'] },
 };
 
 const POLICIES: Record<string, string> = {
@@ -88,6 +91,25 @@ t.test('a well-configured domain: DNS checks pass, its MX host is audited at the
   t.ok(spf.evidence.some((e) => e.session === 'dns' && e.text.includes('v=spf1 ip4:127.0.0.1 -all')), 'the TXT answer is the evidence');
   t.match(findingsOf(result).get('dns/dns.mta-sts')!.evidence.at(-1), { session: 'https', text: /mode: enforce/ });
   t.ok(dns.questions.includes('MX example.test'));
+});
+
+t.test('every address of every MX is a host of its own, IPv6 too', async (t) => {
+  const dns = await startDnsServer(ZONE);
+  const v4 = await startScriptedSmtp({ banner: '220 v4 ESMTP' });
+  const v6 = await startScriptedSmtp({ banner: '220 v6 ESMTP', host: '::1', port: v4.port });
+  t.teardown(async () => { await dns.close(); await v4.close(); await v6.close(); });
+  const result = await runAudit(auditOptions(['dual.test'], { only: ['smtp.banner'], resolver: dns.address, port: v4.port }));
+  const hosts = result.subjects.filter((subject) => subject.kind === 'host');
+  t.same(
+    hosts.map((host) => [host.name, host.address, host.services[0]!.url]),
+    [
+      ['mx1.dual.test', '127.0.0.1', `smtp://127.0.0.1:${v4.port}`],
+      ['mx1.dual.test', '::1', `smtp://[::1]:${v4.port}`],
+      ['mx2.dual.test', '127.0.0.1', `smtp://127.0.0.1:${v4.port}`],
+    ],
+  );
+  t.match(hosts[1]!.services[0]!.findings[0], { id: 'smtp.banner', level: 'pass', evidence: [{ dir: 's', text: /^220 v6/ }] });
+  t.match(hosts[0]!.services[0]!.findings[0], { evidence: [{ dir: 's', text: /^220 v4/ }] });
 });
 
 t.test('a broken domain fails on exactly what is broken', async (t) => {

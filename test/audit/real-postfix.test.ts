@@ -3,7 +3,7 @@
  * hardened listener on 2625 and the open relay on 2626. The audit must tell 2525 and 2625 apart on
  * exactly VRFY, TLS versions and the bare-LF smuggling variants, and give the relay fail on 2626. One run
  * goes through the CLI with a domain resolved by an in-process DNS server (--resolver); Dovecot (IMAP 1143,
- * POP3 1110) must fail the plaintext-login checks.
+ * POP3 1110) must fail the plaintext-login checks and pass the TLS checks over STARTTLS, STLS and 993/995.
  * Skips, saying why, when the targets are not running. Smuggling probes deliver to carol@example.test only.
  */
 import net from 'node:net';
@@ -81,7 +81,7 @@ t.test('CLI: a domain through the test DNS, the default Postfix fails the smuggl
   const common = ['audit', 'example.test', '--resolver', dns.address, '--ca', CA_FILE, '--intrusive', '--rcpt', RCPT, '--checks', 'dns.mx', 'dns.spf', 'dns.dmarc', 'smuggling', 'tls.certificate-name'];
   const [defaults, hardened] = await Promise.all([runCli([...common, '--port', String(DEFAULTS)]), runCli([...common, '--port', String(HARDENED)])]);
   t.equal(defaults.code, 1, defaults.stderr);
-  t.match(defaults.stdout, /mail\.example\.test \(MX of example\.test\)/);
+  t.match(defaults.stdout, /mail\.example\.test 127\.0\.0\.1 \(MX of example\.test\)/);
   t.match(defaults.stdout, /FAIL smuggling\.lf-dot-lf/);
   t.match(defaults.stdout, /audit failed: 3 failed/);
   t.equal(hardened.code, 0, hardened.stdout);
@@ -97,4 +97,18 @@ t.test('Dovecot of the targets allows plaintext login before TLS: both login che
   t.equal(levels(result, 'imap')['auth.imap-logindisabled'], 'fail', 'disable_plaintext_auth = no: no LOGINDISABLED');
   t.equal(levels(result, 'pop3')['auth.pop3-plaintext'], 'fail', 'USER offered before STLS');
   t.equal(levels(result, 'imaps')['auth.imap-logindisabled'], 'skipped');
+});
+
+t.test('Dovecot: STARTTLS (IMAP), STLS (POP3) and implicit TLS (993, 995) pass the TLS checks against the targets\' CA', { skip: skip || dovecotSkip }, async (t) => {
+  const ca = readFileSync(CA_FILE, 'utf8');
+  const result = await runAudit(auditOptions([`127.0.0.1:${HARDENED}`], { only: ['tls'], ca, timeoutMs: 10_000, imapPorts: { imap: 1143, imaps: 1993 }, pop3Ports: { pop3: 1110, pop3s: 1995 } }));
+  const verified = { 'tls.versions': 'pass', 'tls.certificate-chain': 'pass', 'tls.certificate-name': 'pass', 'tls.certificate-expiry': 'pass', 'tls.certificate-key-size': 'pass' };
+  for (const service of ['imap', 'pop3']) {
+    t.match(levels(result, service), { ...verified, 'tls.starttls': 'pass', 'tls.starttls-injection': 'pass', 'tls.implicit': 'skipped' }, service);
+  }
+  for (const service of ['imaps', 'pop3s']) t.match(levels(result, service), { ...verified, 'tls.implicit': 'pass', 'tls.starttls': 'skipped' }, service);
+  const starttls = (service: string): string[] =>
+    result.subjects[0]!.services.find((s) => s.name === service)!.findings.find((f) => f.id === 'tls.starttls')!.evidence.filter((e) => e.dir === 'c').map((e) => e.text.trim());
+  t.ok(starttls('imap').some((line) => / STARTTLS$/.test(line)), 'IMAP evidence holds the tagged STARTTLS');
+  t.ok(starttls('pop3').includes('STLS'), 'POP3 evidence holds STLS');
 });

@@ -1,44 +1,69 @@
 /**
- * TLS checks: STARTTLS offered and working (RFC 3207), each protocol version probed on its own connection
- * (RFC 8996, RFC 7568), the negotiated cipher (RFC 9325), the certificate (chain, name, expiry, self-signed,
- * key size), implicit TLS on smtps (RFC 8314 §3.3), and STARTTLS command injection (CVE-2011-0411).
- * Handshakes go through wire/tls-probe (version pinning); the STARTTLS exchange before them is read with
- * the SMTP reply codec. Imports audit/, protocols/smtp codec and codes, wire/tls-probe, util/.
+ * TLS checks of SMTP, IMAP and POP3 services: STARTTLS / STLS offered and working (RFC 3207, RFC 9051
+ * §6.2.1, RFC 2595), each protocol version probed on its own connection (RFC 8996, RFC 7568), the
+ * negotiated cipher (RFC 9325), the certificate (chain, name, expiry, self-signed, key size), implicit TLS
+ * on smtps, imaps and pop3s (RFC 8314 §3), and STARTTLS command injection (CVE-2011-0411).
+ * Handshakes go through wire/tls-probe (version pinning) after audit/starttls's plaintext exchange.
+ * Imports audit/, protocols/ types and SMTP codes, wire/tls-probe, util/.
  */
-import { SmtpReplyDecoder, type SmtpReply } from '../../protocols/smtp/codec.js';
+import type { Reply } from '../../protocols/types.js';
 import { ReplyCode } from '../../protocols/smtp/codes.js';
-import { ErrorCode, MailprobeError, toMailprobeError } from '../../util/errors.js';
-import { probeSslv3, probeTls, type PlainChannel, type TlsProbeResult, type TlsVersion } from '../../wire/tls-probe.js';
+import { ErrorCode, toMailprobeError } from '../../util/errors.js';
+import { probeSslv3, probeTls, type TlsProbeResult, type TlsVersion } from '../../wire/tls-probe.js';
 import { ehloKeywords, type CheckOutcome, type ServiceContext } from '../context.js';
 import { ProbeTranscript, problemOf } from '../probe.js';
+import { starttlsExchange } from '../starttls.js';
 import type { TranscriptEntry } from '../../results/types.js';
-import type { NetworkProblem } from '../types.js';
+import type { MailProtocol, NetworkProblem } from '../types.js';
+import { STARTTLS_ACCEPTED, mailboxSession } from './mailbox.js';
 
 const DAY_MS = 86_400_000;
 const EXPIRY_WARNING_DAYS = 14;
 /** How long to wait for an answer to the injected command before concluding there is none. */
 const INJECTION_WAIT_MS = 2_000;
 
-async function readReply(plain: PlainChannel): Promise<SmtpReply> {
-  const decoder = new SmtpReplyDecoder();
-  for (;;) {
-    const [reply] = decoder.push(await plain.readLine(), 'reading a reply before the TLS handshake');
-    if (reply) return reply;
+/** The command that starts TLS, as each protocol names it. */
+const STARTTLS_COMMAND: Record<MailProtocol, string> = { smtp: 'STARTTLS', imap: 'STARTTLS', pop3: 'STLS' };
+/** RFC 3207 §4 220, RFC 9051 §6.2.1 tagged OK, RFC 2595 §4 +OK. */
+const STARTTLS_READY: Record<MailProtocol, string> = { smtp: ReplyCode.SERVICE_READY, ...STARTTLS_ACCEPTED };
+
+/** What the service's first session saw of STARTTLS, whatever the protocol. */
+interface StarttlsView {
+  /** Why the service's extensions / capabilities could not be read (the TLS checks are then skipped). */
+  unanswered?: string;
+  offered: boolean;
+  /** The STARTTLS (STLS) reply, when it was sent. */
+  reply?: Reply;
+  /** Where the session stopped, when it did not finish. */
+  failure?: { stage: string; problem: NetworkProblem; message: string };
+  /** Whether the failure came at STARTTLS or after it (the upgrade itself failed). */
+  failedUpgrade: boolean;
+  evidence: TranscriptEntry[];
+}
+
+/** SMTP: the basic session's EHLO and STARTTLS; IMAP and POP3: the mailbox session's capabilities and STARTTLS / STLS. */
+async function starttlsView(ctx: ServiceContext): Promise<StarttlsView> {
+  if (ctx.service.protocol === 'smtp') {
+    const session = await ctx.basicSession();
+    const failure = session.failure;
+    return {
+      ...(session.ehlo ? {} : { unanswered: `no EHLO answer: ${failure?.message ?? 'session ended'}` }),
+      offered: ehloKeywords(session.ehlo).has('STARTTLS'),
+      ...(session.starttls ? { reply: session.starttls } : {}),
+      ...(failure ? { failure } : {}),
+      failedUpgrade: failure?.stage === 'starttls' || failure?.stage === 'ehlo-after-tls',
+      evidence: session.evidence,
+    };
   }
-}
-
-function expectCode(reply: SmtpReply, code: string, what: string): void {
-  if (reply.code !== code) throw new MailprobeError(ErrorCode.PROTOCOL, `${what} answered ${reply.code}, not ${code}`);
-}
-
-/** RFC 3207 §4: greeting, EHLO, STARTTLS → 220, then the handshake may start. */
-function starttlsExchange(ehloName: string): (plain: PlainChannel) => Promise<void> {
-  return async (plain) => {
-    expectCode(await readReply(plain), ReplyCode.SERVICE_READY, 'the greeting');
-    plain.write(Buffer.from(`EHLO ${ehloName}\r\n`));
-    expectCode(await readReply(plain), ReplyCode.OK, 'EHLO');
-    plain.write(Buffer.from('STARTTLS\r\n'));
-    expectCode(await readReply(plain), ReplyCode.SERVICE_READY, 'STARTTLS');
+  const session = await mailboxSession(ctx);
+  const failure = session.failure;
+  return {
+    ...(session.capabilities ? {} : { unanswered: `no capability answer: ${failure?.message ?? 'session ended'}` }),
+    offered: session.starttlsOffered,
+    ...(session.starttls ? { reply: session.starttls } : {}),
+    ...(failure ? { failure } : {}),
+    failedUpgrade: failure?.stage === 'starttls' || failure?.stage === 'capabilities-after-tls',
+    evidence: session.evidence,
   };
 }
 
@@ -58,7 +83,7 @@ function handshake(ctx: ServiceContext, name: string, version?: TlsVersion | 'SS
     timeoutMs: settings.timeoutMs,
     signal: settings.signal,
     transcript: transcript.sink,
-    ...(endpoint.tls === 'none' ? { beforeHandshake: starttlsExchange(settings.ehloName) } : {}),
+    ...(endpoint.tls === 'none' ? { beforeHandshake: starttlsExchange(service.protocol, settings.ehloName) } : {}),
   };
   return ctx.gate.run(async () => {
     try {
@@ -75,9 +100,9 @@ function handshake(ctx: ServiceContext, name: string, version?: TlsVersion | 'SS
 /** Why TLS cannot be checked on this service, if it cannot. */
 async function tlsUnavailable(ctx: ServiceContext): Promise<CheckOutcome | undefined> {
   if (ctx.service.endpoint.tls === 'implicit') return undefined;
-  const session = await ctx.basicSession();
-  if (!session.ehlo) return { level: 'skipped', summary: `no EHLO answer: ${session.failure?.message ?? 'session ended'}` };
-  if (!ehloKeywords(session.ehlo).has('STARTTLS')) return { level: 'skipped', summary: 'STARTTLS not offered' };
+  const view = await starttlsView(ctx);
+  if (view.unanswered) return { level: 'skipped', summary: view.unanswered };
+  if (!view.offered) return { level: 'skipped', summary: `${STARTTLS_COMMAND[ctx.service.protocol]} not offered` };
   return undefined;
 }
 
@@ -98,19 +123,21 @@ async function withDefaultHandshake(ctx: ServiceContext, judge: (result: TlsProb
 }
 
 async function starttlsCheck(ctx: ServiceContext): Promise<CheckOutcome> {
-  if (ctx.service.endpoint.tls === 'implicit') return { level: 'skipped', summary: 'implicit-TLS service: no STARTTLS' };
-  const session = await ctx.basicSession();
-  if (!session.ehlo) return { level: 'skipped', summary: `no EHLO answer: ${session.failure?.message ?? 'session ended'}`, evidence: session.evidence };
-  const evidence = session.evidence;
-  if (!ehloKeywords(session.ehlo).has('STARTTLS')) return { level: 'fail', summary: 'STARTTLS is not offered: mail to this server crosses in clear', evidence };
-  if (session.starttls && session.starttls.status !== ReplyCode.SERVICE_READY) {
-    return { level: 'fail', summary: `STARTTLS answered ${session.starttls.status}`, evidence };
+  const { protocol } = ctx.service;
+  const command = STARTTLS_COMMAND[protocol];
+  if (ctx.service.endpoint.tls === 'implicit') return { level: 'skipped', summary: `implicit-TLS service: no ${command}` };
+  const view = await starttlsView(ctx);
+  const evidence = view.evidence;
+  if (view.unanswered) return { level: 'skipped', summary: view.unanswered, evidence };
+  if (!view.offered) {
+    const what = protocol === 'smtp' ? 'mail to this server crosses in clear' : 'mail and passwords cross in clear';
+    return { level: 'fail', summary: `${command} is not offered: ${what}`, evidence };
   }
-  const failure = session.failure;
-  if (failure && (failure.stage === 'starttls' || failure.stage === 'ehlo-after-tls')) {
-    return { level: 'fail', summary: `STARTTLS offered but failed: ${failure.message}`, problem: failure.problem, evidence };
+  if (view.reply && view.reply.status !== STARTTLS_READY[protocol]) return { level: 'fail', summary: `${command} answered ${view.reply.status}`, evidence };
+  if (view.failure && view.failedUpgrade) {
+    return { level: 'fail', summary: `${command} offered but failed: ${view.failure.message}`, problem: view.failure.problem, evidence };
   }
-  return { level: 'pass', summary: 'STARTTLS offered and working', evidence };
+  return { level: 'pass', summary: `${command} offered and working`, evidence };
 }
 
 const VERSIONS: ReadonlyArray<TlsVersion | 'SSLv3'> = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
@@ -214,33 +241,42 @@ function keySizeCheck(ctx: ServiceContext): Promise<CheckOutcome> {
 }
 
 async function implicitCheck(ctx: ServiceContext): Promise<CheckOutcome> {
-  if (ctx.service.endpoint.tls !== 'implicit') return { level: 'skipped', summary: 'not an implicit-TLS (smtps) service' };
-  const session = await ctx.basicSession();
-  const failure = session.failure;
+  if (ctx.service.endpoint.tls !== 'implicit') return { level: 'skipped', summary: 'not an implicit-TLS (smtps, imaps, pop3s) service' };
+  const { failure, evidence } = await starttlsView(ctx);
   if (failure?.stage === 'connect') {
-    return { level: 'fail', summary: `no TLS from the first byte: ${failure.message}`, problem: failure.problem, evidence: session.evidence };
+    return { level: 'fail', summary: `no TLS from the first byte: ${failure.message}`, problem: failure.problem, evidence };
   }
-  return { level: 'pass', summary: 'TLS from the first byte', evidence: session.evidence.slice(0, 3) };
+  return { level: 'pass', summary: 'TLS from the first byte', evidence: evidence.slice(0, 3) };
 }
 
+/** STARTTLS and a NOOP in one write (RFC 5321 §4.1.1.9, RFC 9051 §6.1.2, RFC 1939 §5), each protocol's way. */
+const INJECTION: Record<MailProtocol, string> = {
+  smtp: 'STARTTLS\r\nNOOP\r\n',
+  imap: 'I1 STARTTLS\r\nI2 NOOP\r\n',
+  pop3: 'STLS\r\nNOOP\r\n',
+};
+
 /**
- * CVE-2011-0411: "STARTTLS\r\nNOOP\r\n" in one write. A server that keeps the buffered NOOP and runs it
- * after the handshake answers it inside TLS before we send anything there.
+ * CVE-2011-0411: STARTTLS and NOOP in one write. A server that keeps the buffered NOOP and runs it after the
+ * handshake answers it inside TLS before we send anything there.
  */
 async function injectionCheck(ctx: ServiceContext): Promise<CheckOutcome> {
   const unavailable = await tlsUnavailable(ctx);
   if (unavailable) return unavailable;
-  if (ctx.service.endpoint.tls === 'implicit') return { level: 'skipped', summary: 'implicit-TLS service: no STARTTLS' };
+  const { protocol } = ctx.service;
+  if (ctx.service.endpoint.tls === 'implicit') return { level: 'skipped', summary: `implicit-TLS service: no ${STARTTLS_COMMAND[protocol]}` };
   const { value, evidence } = await ctx.probe('starttls-injection', async (probe): Promise<CheckOutcome> => {
     await probe.read();
-    await probe.command(`EHLO ${ctx.settings.ehloName}`);
-    const reply = await probe.raw(Buffer.from('STARTTLS\r\nNOOP\r\n'), true);
-    if (reply?.status !== ReplyCode.SERVICE_READY) return { level: 'skipped', summary: `pipelined STARTTLS answered ${reply?.status ?? 'nothing'}` };
+    if (protocol === 'smtp') await probe.command(`EHLO ${ctx.settings.ehloName}`);
+    const reply = await probe.raw(Buffer.from(INJECTION[protocol]), true);
+    if (reply?.status !== STARTTLS_READY[protocol]) return { level: 'skipped', summary: `pipelined ${STARTTLS_COMMAND[protocol]} answered ${reply?.status ?? 'nothing'}` };
     try {
       await probe.connection.upgradeTls({ timeoutMs: ctx.settings.timeoutMs, signal: ctx.settings.signal });
     } catch (err) {
       const error = toMailprobeError(err);
       if (error.code === ErrorCode.PROTOCOL) return { level: 'pass', summary: 'the pipelined NOOP was answered in clear, before TLS, not inside it' };
+      // Dovecot's way: it hangs up on a client that pipelines after STARTTLS, so nothing runs inside TLS.
+      if (error.code === ErrorCode.TLS || error.code === ErrorCode.CLOSED) return { level: 'pass', summary: `the server dropped the connection rather than run the pipelined NOOP: ${error.message}` };
       throw err;
     }
     try {

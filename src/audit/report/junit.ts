@@ -7,7 +7,7 @@
 import { escapeXmlText, xmlAttributes } from '../../report/xml.js';
 import { oneLine } from '../../report/text.js';
 import type { AuditResult, Finding } from '../types.js';
-import { LEVEL_WORD, evidenceLines } from './text.js';
+import { LEVEL_WORD, evidenceLines, hostLabel } from './text.js';
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
@@ -43,10 +43,12 @@ interface Suite {
 function suitesOf(result: AuditResult): Suite[] {
   const suites: Suite[] = [];
   for (const subject of result.subjects) {
-    // Jenkins reads classname as package.class: the host's dots become packages, which groups by domain.
+    // Jenkins reads classname as package.class: the host's dots become packages, which groups by domain;
+    // the address of an MX (dots and colons made underscores) keeps each address its own class.
+    const address = subject.address === undefined ? '' : `@${subject.address.replace(/[.:]/g, '_')}`;
     if (subject.findings.length > 0) suites.push({ name: `${subject.name} dns`, className: `audit.${subject.name}.dns`, findings: subject.findings });
     for (const service of subject.services) {
-      suites.push({ name: `${subject.name} ${service.url}`, className: `audit.${subject.name}.${service.name}`, findings: service.findings });
+      suites.push({ name: `${hostLabel(subject)} ${service.url}`, className: `audit.${subject.name}.${service.name}${address}`, findings: service.findings });
     }
   }
   return suites;

@@ -28,10 +28,15 @@ export function evidenceLines(entries: readonly TranscriptEntry[], max = EVIDENC
   return [...lines.slice(0, head), `… ${lines.length - head - tail} lines`, ...lines.slice(lines.length - tail)];
 }
 
-/** "mx.example.test (via example.test)", "example.test (domain)". */
+/** "mx.example.test", or "mx.example.test ::1" for one address of an MX. */
+export function hostLabel(subject: SubjectAudit): string {
+  return subject.address === undefined ? oneLine(subject.name) : `${oneLine(subject.name)} ${oneLine(subject.address)}`;
+}
+
+/** "mx.example.test 127.0.0.1 (MX of example.test)", "example.test (domain)". */
 export function subjectTitle(subject: SubjectAudit): string {
   if (subject.kind === 'domain') return `${oneLine(subject.name)} (domain)`;
-  return subject.via ? `${oneLine(subject.name)} (MX of ${oneLine(subject.via)})` : oneLine(subject.name);
+  return subject.via ? `${hostLabel(subject)} (MX of ${oneLine(subject.via)})` : hostLabel(subject);
 }
 
 /** Each group of findings of a subject: its own (DNS) then one per service, each worst first. */

@@ -29,6 +29,9 @@ export interface ScriptedSmtpOptions {
   dropAfterGreeting?: boolean;
   localDomain?: string;
   localUsers?: string[];
+  /** Where to listen: 127.0.0.1 on a free port by default. */
+  host?: string;
+  port?: number;
 }
 
 export interface ScriptedSmtp {
@@ -166,11 +169,12 @@ export async function startScriptedSmtp(options: ScriptedSmtpOptions = {}): Prom
   };
 
   const server = net.createServer(serve);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     port,
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://${host.includes(':') ? `[${host}]` : host}:${port}`,
     cert,
     messages,
     commands,
