@@ -302,16 +302,22 @@ function checkMimeTemplates(node: YNode, ctx: BuildContext, key?: string): void 
 function buildRoundtrip(step: YMap, common: Common, ctx: BuildContext): Step | undefined {
   const node = child(step, 'roundtrip');
   if (node?.kind !== 'map') return undefined;
-  const reference = (key: 'sent' | 'received'): string | undefined => {
-    const valueNode = child(node, key);
+  // A side is one kept message, or a list of kept message/partial fragments (RFC 2046 §5.2.2).
+  const reference = (valueNode: YNode | undefined, what: string, example: string): string | undefined => {
     const text = ctx.template(valueNode);
     if (text !== undefined && exactReference(text) === undefined) {
-      ctx.issue(valueNode!.span, `\`${key}\` must be one variable holding a message, e.g. "\${${key}}"`);
+      ctx.issue(valueNode!.span, `\`${what}\` must be one variable holding a message, e.g. "\${${example}}"`);
     }
     return text;
   };
-  const sent = reference('sent');
-  const received = reference('received');
+  const side = (key: 'sent' | 'received'): string | string[] | undefined => {
+    const valueNode = child(node, key);
+    if (valueNode?.kind !== 'seq') return reference(valueNode, key, key);
+    const items = valueNode.items.map((item, i) => reference(item, `${key}[${i}]`, `fragment${i + 1}`));
+    return items.every((item): item is string => item !== undefined) && items.length > 0 ? items : undefined;
+  };
+  const sent = side('sent');
+  const received = side('received');
   if (sent === undefined || received === undefined) return undefined;
   const mode = ctx.string(child(node, 'mode')) === 'structural' ? 'structural' : 'exact';
   const ignoreHeaders = ctx.strings(child(node, 'ignore_headers')).map(({ text }) => text);

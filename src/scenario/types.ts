@@ -151,8 +151,9 @@ export interface RequestStep extends StepCommon {
 }
 export interface RoundtripStep extends StepCommon {
   kind: 'roundtrip';
-  sent: string;
-  received: string;
+  /** Each side: one kept message ("${name}"), or a list of them holding the message/partial fragments of one. */
+  sent: string | string[];
+  received: string | string[];
   mode: 'exact' | 'structural';
   ignoreHeaders: string[];
 }

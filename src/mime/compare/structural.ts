@@ -9,10 +9,10 @@
  */
 import { TRACE_HEADERS } from '../compare.js';
 import { parseMessage } from '../parser/parse.js';
-import { reassemblePartial } from '../parser/reassemble.js';
 import type { MimePart, ParsedMessage } from '../parser/types.js';
 import { excerpt, firstDifference, partName, sameButLineEnds, type StructuralDifference } from './difference.js';
 import { compareHeaders } from './headers.js';
+import { describeChange, reassembleSides } from './fragments.js';
 
 export interface StructuralOptions {
   /** Further header names to ignore (case-insensitive), besides the trace fields servers add. */
@@ -48,16 +48,22 @@ export function compareParsed(sent: ParsedMessage, received: ParsedMessage, opti
 }
 
 /**
- * Fragments of one message/partial set, sent and received: each side must reassemble (RFC 2046 §5.2.2.1),
- * then the two reassembled messages are compared structurally.
+ * Fragments of one message/partial set, sent and received (in any order): each side must reassemble
+ * (RFC 2046 §5.2.2.1), then the two reassembled messages are compared structurally. A fragment changed in
+ * transit is listed as allowed: the verdict is the reassembled message's.
  */
 export function compareFragments(sent: readonly Buffer[], received: readonly Buffer[], options: StructuralOptions = {}): StructuralDifference[] {
-  const a = reassemblePartial(sent);
-  const b = reassemblePartial(received);
-  const out: StructuralDifference[] = [];
-  if (!a.message) out.push({ kind: 'partial', path: '', breaking: true, message: `the sent fragments do not reassemble: ${a.problems.join('; ')}` });
-  if (!b.message) out.push({ kind: 'partial', path: '', breaking: true, message: `the received fragments do not reassemble: ${b.problems.join('; ')}` });
-  if (a.message && b.message) out.push(...compareStructural(a.message, b.message, options));
+  const sides = reassembleSides({ fragments: sent, names: [] }, { fragments: received, names: [] }, options.ignoreHeaders);
+  const out: StructuralDifference[] = sides.unassembled.map(({ side, problems }) => ({
+    kind: 'partial',
+    path: '',
+    breaking: true,
+    message: `the ${side} fragments do not reassemble: ${problems.join('; ')}`,
+  }));
+  for (const change of sides.changes) {
+    out.push({ kind: 'partial', path: '', breaking: false, message: describeChange(change), expected: change.difference.sent, actual: change.difference.received });
+  }
+  if (sides.sent && sides.received) out.push(...compareStructural(sides.sent, sides.received, options));
   return out;
 }
 

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parseMessage, MAX_NESTING } from '../../../src/mime/parser/parse.js';
 import { textOf } from '../../../src/mime/parser/content.js';
-import { reassemblePartial } from '../../../src/mime/parser/reassemble.js';
 import type { MimePart, ParsedMessage } from '../../../src/mime/parser/types.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/mime/${name}`, import.meta.url));
@@ -142,18 +141,6 @@ t.test('a boundary that is a prefix of a longer line is not a delimiter', async 
   t.same(parsed.warnings, []);
   t.equal(parsed.root.children.length, 1);
   t.equal(parsed.root.children[0]!.content?.toString(), '--abc not a delimiter');
-});
-
-t.test('reassemblePartial reports what keeps fragments apart', async (t) => {
-  const fragment = (id: string, number: number, total: number | undefined, body: string): Buffer =>
-    Buffer.from(`Subject: f\r\nContent-Type: message/partial; id="${id}"; number=${number}${total ? `; total=${total}` : ''}\r\n\r\n${body}`);
-  const ok = reassemblePartial([fragment('x', 2, 2, 'second\r\n'), fragment('x', 1, undefined, 'Subject: whole\r\nContent-Type: text/plain\r\n\r\nfirst\r\n')]);
-  t.same(ok.problems, []);
-  t.equal(ok.message?.toString(), 'Subject: whole\r\nContent-Type: text/plain\r\n\r\nfirst\r\nsecond\r\n');
-  t.same(reassemblePartial([fragment('x', 1, 3, 'a'), fragment('x', 3, 3, 'c')]).problems, ['fragment 2 of 3 missing']);
-  t.same(reassemblePartial([fragment('x', 1, 2, 'a'), fragment('y', 2, 2, 'b')]).problems, ['fragments carry different ids: x, y']);
-  t.same(reassemblePartial([fragment('x', 1, 2, 'a'), fragment('x', 1, 2, 'b')]).problems, ['fragment 1 appears twice', 'fragment 2 of 2 missing']);
-  t.same(reassemblePartial([Buffer.from('Subject: x\r\n\r\nplain')]).problems, ['fragment 1 is text/plain, not message/partial']);
 });
 
 t.test('property: any bytes parse without throwing, and ranges stay inside the buffer', async (t) => {
