@@ -118,23 +118,16 @@ export async function runLoad(scenarios: readonly Scenario[], options: LoadOptio
     const seq = (localSeq - 1) * share.shard.count + share.shard.index;
     inFlight++;
     wire.reset();
-    // A signal of its own per run: the runner combines it with AbortSignal.any, which on Node 20 leaves
-    // memory behind on a long-lived source signal at every call; a short-lived one is collected with the run.
-    const runAbort = new AbortController();
-    const forwardInterrupt = (): void => runAbort.abort(interrupt.signal.reason);
-    interrupt.signal.addEventListener('abort', forwardInterrupt, { once: true });
-    if (interrupt.signal.aborted) forwardInterrupt();
     const result = await runScenario(scenarios[scenarioIndex]!, {
       repetition: iteration,
       builtins: { seq, vu, iteration },
       targets: options.targets,
-      signal: runAbort.signal,
+      signal: interrupt.signal,
       env: options.env,
       driverFor: options.driverFor,
       transcriptSink: wire.sinkFor,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
-    interrupt.signal.removeEventListener('abort', forwardInterrupt);
     inFlight--;
     const doneNs = process.hrtime.bigint();
     if (measured) metrics.record({ scenarioIndex, result, wire, latencyMs: Number(doneNs - scheduledNs) / 1e6, endNs: doneNs });

@@ -60,23 +60,12 @@ function errorFailure(err: unknown): Failure {
   return { kind: 'error', code: e.code, message: e.message };
 }
 
-/** Rejects with the signal's reason as soon as it aborts, whatever the engine does. */
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
+/**
+ * Settles as `work` does, or rejects with the run's abort reason as soon as it aborts, whatever the engine
+ * does. `aborted` is the run's one abort promise: nothing is added to the signal per step.
+ */
+function abortable<T>(work: Promise<T>, aborted: Promise<never>): Promise<T> {
+  return Promise.race([work, aborted]);
 }
 
 export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioResult> {
@@ -85,12 +74,18 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   const transcript = new Transcript({ startNs });
   const scope = new Scope(scenario.vars, options.builtins, options.env);
   const timeoutMs = options.timeoutMs ?? scenario.timeoutMs;
-  const deadline = new AbortController();
+  // One controller per run, aborted at the deadline or by the caller's signal (one listener on it per run).
+  const run = new AbortController();
+  const signal = run.signal;
+  const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+  aborted.catch(() => undefined);
   const deadlineTimer = setTimeout(
-    () => deadline.abort(new MailprobeError(ErrorCode.DEADLINE, `scenario deadline of ${formatDuration(scenario.deadlineMs)} exceeded`)),
+    () => run.abort(new MailprobeError(ErrorCode.DEADLINE, `scenario deadline of ${formatDuration(scenario.deadlineMs)} exceeded`)),
     scenario.deadlineMs,
   );
-  const signal = AbortSignal.any([options.signal, deadline.signal]);
+  const forwardInterrupt = (): void => run.abort(options.signal.reason);
+  if (options.signal.aborted) forwardInterrupt();
+  else options.signal.addEventListener('abort', forwardInterrupt, { once: true });
   const sessions = new Map<string, OpenSession>();
   const targets: Record<string, Target> = {};
   const steps: StepResult[] = [];
@@ -129,7 +124,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       const diff = compareMessages(scope, step);
       return diff ? { failure: diff } : {};
     }
-    const { driver, session } = await abortable(sessionFor(step.session, stepTimeoutMs), signal);
+    const { driver, session } = await abortable(sessionFor(step.session, stepTimeoutMs), aborted);
     const exchange = (): Promise<StepOutcome> => sendAndCheck(step, { driver, session }, stepTimeoutMs);
     return step.kind === 'send' && step.retry ? retrying(step.retry, exchange, signal) : exchange();
   }
@@ -141,7 +136,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const sentAt = process.hrtime.bigint();
     let reply;
     try {
-      reply = await abortable(session.perform(action, { timeoutMs: stepTimeoutMs, signal }), signal);
+      reply = await abortable(session.perform(action, { timeoutMs: stepTimeoutMs, signal }), aborted);
     } catch (err) {
       if (step.kind === 'expect_close' && toMailprobeError(err).code === ErrorCode.TIMEOUT) {
         return { failure: { kind: 'assertion', code: AssertCode.CLOSE, message: `server did not close the connection within ${formatDuration(stepTimeoutMs)}`, expected: 'connection closed by server', actual: 'connection still open' } };
@@ -217,6 +212,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   }
 
   clearTimeout(deadlineTimer);
+  options.signal.removeEventListener('abort', forwardInterrupt);
   await Promise.all([...sessions.values()].map(({ session }) => session.close()));
   const outcome: Outcome = skipped
     ? 'skipped'

@@ -14,6 +14,8 @@ import { credentialValues } from '../protocols/http/headers.js';
 import type { Scope } from './scope.js';
 
 const LABEL_MAX = 72;
+/** Labels come from the templates as written, so each step's is rendered once, not at every run. */
+const labels = new WeakMap<Step, string>();
 
 function clip(text: string): string {
   const oneLine = JSON.stringify(text).slice(1, -1);
@@ -21,6 +23,12 @@ function clip(text: string): string {
 }
 
 export function stepLabel(step: Step): string {
+  let label = labels.get(step);
+  if (label === undefined) labels.set(step, (label = renderLabel(step)));
+  return label;
+}
+
+function renderLabel(step: Step): string {
   switch (step.kind) {
     case 'send':
       return `send: ${clip(step.text)}`;

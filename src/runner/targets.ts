@@ -61,27 +61,44 @@ export class MissingTargetError extends MailprobeError {
   }
 }
 
+/** Parsed targets per context, by URL: a load resolves each target once, not at every run. */
+const parsed = new WeakMap<TargetContext, Map<string, Target>>();
+/** Bounds the cache when `target:` templates make a URL per run (`${vu}` in a port). */
+const MAX_CACHED_TARGETS = 1000;
+
+function targetOf(url: string, ctx: TargetContext): Target {
+  let cache = parsed.get(ctx);
+  if (!cache) parsed.set(ctx, (cache = new Map()));
+  let target = cache.get(url);
+  if (target === undefined) {
+    target = parseTargetUrl(url, ctx.tls);
+    if (cache.size < MAX_CACHED_TARGETS) cache.set(url, target);
+  }
+  return target;
+}
+
 /**
  * Resolves a session's target: its own `target:` (a name or a URL) first; else the default --target when
- * it speaks the session's protocol; else the target named after the protocol (`smtp`, `imap` …).
+ * it speaks the session's protocol; else the target named after the protocol (`smtp`, `imap` …). The
+ * Target returned may be shared with other runs: read it, never change it.
  */
 export function resolveSessionTarget(spec: SessionSpec, ctx: TargetContext): Target {
   const ref = spec.target;
   let target: Target;
   if (ref !== undefined) {
-    if (looksLikeUrl(ref)) target = parseTargetUrl(ref, ctx.tls);
+    if (looksLikeUrl(ref)) target = targetOf(ref, ctx);
     else {
       const url = ctx.named[ref];
       if (url === undefined) {
         throw new MissingTargetError(`needs target "${ref}" (give --target ${ref}=URL or a targets.yaml entry)`);
       }
-      target = parseTargetUrl(url, ctx.tls);
+      target = targetOf(url, ctx);
     }
   } else {
-    const fallback = ctx.defaultUrl !== undefined ? parseTargetUrl(ctx.defaultUrl, ctx.tls) : undefined;
+    const fallback = ctx.defaultUrl !== undefined ? targetOf(ctx.defaultUrl, ctx) : undefined;
     const named = ctx.named[spec.protocol];
     if (fallback?.protocol === spec.protocol) target = fallback;
-    else if (named !== undefined) target = parseTargetUrl(named, ctx.tls);
+    else if (named !== undefined) target = targetOf(named, ctx);
     else {
       throw new MissingTargetError(
         `needs a ${spec.protocol} target (give --target ${spec.protocol}://HOST:PORT or --target ${spec.protocol}=URL)`,

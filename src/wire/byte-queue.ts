@@ -4,7 +4,7 @@
  */
 
 const LF = 0x0a;
-const MIN_CAPACITY = 4096;
+const MIN_CAPACITY = 2048;
 
 export class ByteQueue {
   private store: Buffer = Buffer.alloc(0);

@@ -1,10 +1,13 @@
 /**
  * A live TCP or TLS connection with a byte-exact reader: lines (bounded by Limits.lineBytes), exactly N
  * bytes, or everything until the peer closes; each read with its own timeout and AbortSignal, failing with
- * a MailprobeError that names the cause and what the caller was waiting for. Bytes are pulled from the
- * socket only while a read needs them, so a flood cannot fill memory. Also: writes, the STARTTLS upgrade
- * (RFC 3207 §4: refuses bytes that arrived before the handshake), and a graceful close. Every byte read or
- * written is recorded in the session's transcript. No protocol knowledge; only wire/ imports node:net/tls.
+ * a MailprobeError that names the cause and what the caller was waiting for. The socket flows: bytes are
+ * queued as they come, and it pauses once a full line's worth (Limits.lineBytes) waits with no read to take
+ * it, so a flood cannot fill memory. A read the queue already satisfies costs no timer and no listener; a
+ * read that waits shares the connection's one timer and its one abort listener (a load run reads millions
+ * of lines). Also: writes, the STARTTLS upgrade (RFC 3207 §4: refuses bytes that arrived before the
+ * handshake), and a graceful close. Every byte read or written is recorded in the session's transcript.
+ * No protocol knowledge; only wire/ imports node:net/tls.
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -62,6 +65,19 @@ export function tlsClientOptions(endpoint: Endpoint): tls.ConnectionOptions {
   };
 }
 
+/** A read waiting for bytes, an end, its deadline or an abort. */
+interface PendingRead {
+  /** Re-evaluates the read against the queue; true once it has settled. */
+  step: () => boolean;
+  reject: (err: unknown) => void;
+  /** performance.now() by which it must be satisfied. */
+  deadlineMs: number;
+  timeoutMs: number;
+  timeoutText: string | undefined;
+  signal: AbortSignal | undefined;
+  waitingFor: string | undefined;
+}
+
 function stripLineEnding(line: Buffer): Buffer {
   const end = line.length >= 2 && line[line.length - 2] === 0x0d ? line.length - 2 : line.length - 1;
   return line.subarray(0, end);
@@ -73,8 +89,14 @@ export class Connection {
   private peerEnded = false;
   private clientClosed = false;
   private failure: unknown;
-  /** Re-evaluates the pending read when bytes, an end or an error arrive. */
-  private pendingStep: (() => void) | undefined;
+  /** The peer's end arrived while bytes were still queued: recorded once they have been read. */
+  private endUnrecorded = false;
+  private pending: PendingRead | undefined;
+  /** The connection's one read timer, armed lazily: when it fires early it re-arms for what is left. */
+  private timer: NodeJS.Timeout | undefined;
+  private timerDueMs = 0;
+  /** The signal the connection's one abort listener is on: a run passes the same signal to every read. */
+  private signal: AbortSignal | undefined;
   private closing: Promise<void> | undefined;
   readonly peer: string;
 
@@ -135,27 +157,30 @@ export class Connection {
 
   write(data: Buffer, options: WriteOptions = {}): Promise<void> {
     const { signal, timeoutMs, waitingFor } = options;
+    const refusal = this.endOfStream(waitingFor) ?? (signal?.aborted ? abortError(signal, waitingFor) : undefined);
+    if (refusal) return Promise.reject(refusal);
+    this.recordSent(data, options.redactFrom);
+    let settle: ((err?: MailprobeError) => void) | undefined;
+    // The callback runs on a later tick, after the executor below has set `settle` (or not: done already).
+    this.socket.write(data, (err) => settle?.(err ? socketError(err, 'session', this.peer, waitingFor) : undefined));
+    // Handed to the kernel at once (a plain socket that is not backed up): nothing left to wait for. A TLS
+    // socket counts its bytes until the callback.
+    if (this.socket.writableLength === 0 && !this.secure) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const refusal = this.endOfStream(waitingFor) ?? (signal?.aborted ? abortError(signal, waitingFor) : undefined);
-      if (refusal) {
-        reject(refusal);
-        return;
-      }
-      this.recordSent(data, options.redactFrom);
       let timer: NodeJS.Timeout | undefined;
-      const settle = (err?: MailprobeError): void => {
+      const onAbort = (): void => settle!(abortError(signal!, waitingFor));
+      settle = (err?: MailprobeError): void => {
+        settle = undefined;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve();
       };
-      const onAbort = (): void => settle(abortError(signal!, waitingFor));
       if (timeoutMs !== undefined) {
         const message = `server did not accept ${data.length} bytes within ${formatDuration(timeoutMs)}`;
-        timer = setTimeout(() => settle(new MailprobeError(ErrorCode.TIMEOUT, withContext(message, waitingFor))), timeoutMs);
+        timer = setTimeout(() => settle?.(new MailprobeError(ErrorCode.TIMEOUT, withContext(message, waitingFor))), timeoutMs);
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.socket.write(data, (err) => settle(err ? socketError(err, 'session', this.peer, waitingFor) : undefined));
     });
   }
 
@@ -174,6 +199,7 @@ export class Connection {
       );
     }
     const plain = this.socket;
+    plain.pause();
     this.detach(plain);
     // Errors now surface on the TLS socket; this keeps a late one on the plain socket from going unhandled.
     plain.on('error', () => undefined);
@@ -199,7 +225,8 @@ export class Connection {
 
   private shutdown(): Promise<void> {
     this.clientClosed = true;
-    this.pendingStep?.();
+    this.pending?.step();
+    this.stopWatching();
     const socket = this.socket;
     if (socket.destroyed) return Promise.resolve();
     this.transcript.record('i', 'connection closed by client');
@@ -222,47 +249,91 @@ export class Connection {
    */
   private read<T>(options: ReadOptions, attempt: () => T | undefined, atClose?: () => T, timeoutText?: string): Promise<T> {
     const { timeoutMs, signal, waitingFor } = options;
+    if (this.pending) return Promise.reject(new Error('Connection: a read is already pending (reads must be sequential)'));
+    if (signal?.aborted) return Promise.reject(abortError(signal, waitingFor));
     return new Promise<T>((resolve, reject) => {
-      if (this.pendingStep) throw new Error('Connection: a read is already pending (reads must be sequential)');
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.pendingStep = undefined;
-        if (!this.clientClosed) this.socket.pause();
-        settle();
-      };
-      const onAbort = (): void => finish(() => reject(abortError(signal!, waitingFor)));
       const step = (): boolean => {
+        let value: T | undefined;
         try {
-          const value = attempt();
-          if (value !== undefined) {
-            finish(() => resolve(value));
-            return true;
-          }
+          value = attempt();
         } catch (err) {
-          finish(() => reject(err));
+          this.endRead();
+          reject(err);
+          return true;
+        }
+        if (value !== undefined) {
+          this.endRead();
+          resolve(value);
           return true;
         }
         const ended = this.endOfStream(waitingFor);
         if (!ended) return false;
-        if (atClose && ended.code === ErrorCode.CLOSED && !this.clientClosed) finish(() => resolve(atClose()));
-        else finish(() => reject(ended));
+        this.endRead();
+        if (atClose && ended.code === ErrorCode.CLOSED && !this.clientClosed) resolve(atClose());
+        else reject(ended);
         return true;
       };
-      if (signal?.aborted) {
-        reject(abortError(signal, waitingFor));
-        return;
-      }
       if (step()) return;
-      timer = setTimeout(() => {
-        const text = timeoutText ?? `no reply within ${formatDuration(timeoutMs)}`;
-        finish(() => reject(new MailprobeError(ErrorCode.TIMEOUT, withContext(text, waitingFor))));
-      }, timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.pendingStep = step;
-      this.socket.resume();
+      const deadlineMs = performance.now() + timeoutMs;
+      this.pending = { step, reject, deadlineMs, timeoutMs, timeoutText, signal, waitingFor };
+      this.armTimer(deadlineMs);
+      if (signal) this.watch(signal);
+      if (this.socket.isPaused()) this.socket.resume();
     });
+  }
+
+  /** After a read settles: pause the socket if a line's worth already waits unread (back-pressure). */
+  private endRead(): void {
+    this.pending = undefined;
+    if (this.queue.length >= Limits.lineBytes && !this.clientClosed) this.socket.pause();
+  }
+
+  private failRead(err: unknown): void {
+    const pending = this.pending!;
+    this.endRead();
+    pending.reject(err);
+  }
+
+  private armTimer(dueMs: number): void {
+    if (this.timer !== undefined && this.timerDueMs <= dueMs) return;
+    clearTimeout(this.timer);
+    this.timerDueMs = dueMs;
+    this.timer = setTimeout(this.onTimer, Math.max(1, Math.ceil(dueMs - performance.now())));
+    // A pending read keeps the socket, and so the process, alive; an idle timer must not.
+    this.timer.unref();
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    const pending = this.pending;
+    if (!pending) return;
+    if (performance.now() < pending.deadlineMs) {
+      this.armTimer(pending.deadlineMs);
+      return;
+    }
+    const text = pending.timeoutText ?? `no reply within ${formatDuration(pending.timeoutMs)}`;
+    this.failRead(new MailprobeError(ErrorCode.TIMEOUT, withContext(text, pending.waitingFor)));
+  };
+
+  /** Moves the connection's abort listener to `signal` (once per run: a run's reads share one signal). */
+  private watch(signal: AbortSignal): void {
+    if (this.signal === signal) return;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = signal;
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private readonly onAbort = (): void => {
+    const pending = this.pending;
+    if (pending?.signal !== undefined && pending.signal === this.signal) this.failRead(abortError(pending.signal, pending.waitingFor));
+  };
+
+  /** Drops the timer and the abort listener: nothing more will be read. */
+  private stopWatching(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = undefined;
   }
 
   /** Why no more bytes will come, if that is so. */
@@ -276,7 +347,16 @@ export class Connection {
   private consume(count: number): Buffer {
     const bytes = this.queue.take(count);
     if (bytes.length > 0) this.transcript.record('s', bytes);
+    if (this.endUnrecorded && this.queue.length === 0) {
+      this.endUnrecorded = false;
+      this.recordServerClose();
+    }
     return bytes;
+  }
+
+  private recordServerClose(): void {
+    // After our own close the peer's FIN is only its half of the shutdown, not news.
+    if (!this.clientClosed) this.transcript.record('i', 'connection closed by server');
   }
 
   private recordSent(data: Buffer, redactFrom: number | undefined): void {
@@ -290,25 +370,28 @@ export class Connection {
 
   private readonly onData = (chunk: Buffer): void => {
     this.queue.push(chunk);
-    this.pendingStep?.();
+    if (this.pending) this.pending.step();
+    else if (this.queue.length >= Limits.lineBytes) this.socket.pause();
   };
 
   private readonly onEnd = (): void => {
     this.peerEnded = true;
-    this.pendingStep?.();
-    // After our own close the peer's FIN is only its half of the shutdown, not news.
-    if (!this.clientClosed) this.transcript.record('i', 'connection closed by server');
+    // The transcript shows the close after the bytes that came before it, as they are read.
+    if (this.queue.length > 0) this.endUnrecorded = true;
+    else this.recordServerClose();
+    this.pending?.step();
   };
 
   private readonly onError = (err: Error): void => {
     this.failure ??= err;
     this.transcript.record('i', `connection error: ${err.message}`);
-    this.pendingStep?.();
+    this.pending?.step();
   };
 
   private readonly onClose = (): void => {
     this.peerEnded = true;
-    this.pendingStep?.();
+    this.pending?.step();
+    this.stopWatching();
   };
 
   private attach(socket: net.Socket): void {
@@ -316,7 +399,6 @@ export class Connection {
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
-    socket.pause();
   }
 
   private detach(socket: net.Socket): void {

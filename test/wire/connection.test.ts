@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import t from 'tap';
 import { connect } from '../../src/wire/connect.js';
 import { ErrorCode, LimitError, MailprobeError } from '../../src/util/errors.js';
@@ -192,4 +193,39 @@ t.test('close rejects a pending read and unblocks', async (t) => {
   const err = await pending;
   t.equal(err.code, ErrorCode.CLOSED);
   t.equal(err.message, 'connection closed by client');
+});
+
+t.test('reads share one abort listener per connection, however many there are', async (t) => {
+  const server = await startRawServer((socket) => socket.on('data', () => socket.write('250 ok\r\n')));
+  t.teardown(() => server.close());
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  t.teardown(() => conn.close());
+  const controller = new AbortController();
+  for (let i = 0; i < 50; i++) {
+    const reply = conn.readLine({ timeoutMs: 2000, signal: controller.signal });
+    t.equal(getEventListeners(controller.signal, 'abort').length, 1, 'one listener while a read waits');
+    await conn.write(Buffer.from('NOOP\r\n'));
+    await reply;
+  }
+  await conn.close();
+  t.equal(getEventListeners(controller.signal, 'abort').length, 0, 'removed at close');
+});
+
+t.test('the socket pauses with a line of unread bytes queued, and resumes for the next read', async (t) => {
+  const flood = Buffer.alloc(16 * 1024 * 1024, 0x61);
+  let serverSocket: import('node:net').Socket | undefined;
+  const server = await startRawServer((socket) => {
+    serverSocket = socket;
+    socket.write('220 ready\r\n');
+    socket.write(flood);
+  });
+  t.teardown(() => server.close());
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: testTranscript().sink });
+  t.teardown(() => conn.close());
+  t.same(await conn.readLine(read), Buffer.from('220 ready'));
+  // No read pending: whatever the kernel buffers, most of the 16 MiB stays unsent on the server's side.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setTimeout(resolve, 200));
+  t.ok(serverSocket!.writableLength > 8 * 1024 * 1024, `server still holds ${serverSocket!.writableLength} bytes`);
+  t.equal((await conn.readExactly(flood.length, { timeoutMs: 10_000 })).length, flood.length, 'the next read takes it all');
 });
