@@ -1,29 +1,31 @@
 /**
  * The audit reporters' entry point for the CLI: `--reporter console | json[=FILE] | junit[=FILE] |
- * markdown[=FILE]`, rendering by name and writing every file report atomically (report/atomic).
- * Imports audit/report/*, report/atomic and util/errors.
+ * markdown[=FILE] | html[=FILE]`, rendering by name and writing every file report atomically (report/atomic).
+ * Imports audit/report/*, report/atomic, report/html/audit and util/errors.
  */
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../report/atomic.js';
+import { renderAuditHtml } from '../../report/html/audit.js';
 import { ErrorCode, MailprobeError } from '../../util/errors.js';
 import type { AuditResult } from '../types.js';
 import { renderAuditJson } from './json.js';
 import { renderAuditJunit } from './junit.js';
 import { renderAuditMarkdown } from './markdown.js';
 
-export type AuditReporterName = 'console' | 'json' | 'junit' | 'markdown';
+export type AuditReporterName = 'console' | 'json' | 'junit' | 'markdown' | 'html';
 export type AuditFileReporterName = Exclude<AuditReporterName, 'console'>;
 export interface AuditReporterSpec {
   name: AuditReporterName;
   path?: string;
 }
 
-export const AUDIT_REPORTER_NAMES: readonly AuditReporterName[] = ['console', 'json', 'junit', 'markdown'];
+export const AUDIT_REPORTER_NAMES: readonly AuditReporterName[] = ['console', 'json', 'junit', 'markdown', 'html'];
 
 export const DEFAULT_AUDIT_REPORT_PATHS: Record<AuditFileReporterName, string> = {
   json: 'reports/audit.json',
   junit: 'reports/audit-junit.xml',
   markdown: 'reports/audit.md',
+  html: 'reports/audit.html',
 };
 
 function isReporterName(name: string): name is AuditReporterName {
@@ -52,6 +54,8 @@ export function renderAuditReport(name: AuditFileReporterName, result: AuditResu
       return renderAuditJunit(result);
     case 'markdown':
       return renderAuditMarkdown(result);
+    case 'html':
+      return renderAuditHtml(result);
   }
 }
 

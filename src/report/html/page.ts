@@ -59,7 +59,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px
 th:first-child,td:first-child{text-align:left}code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
 pre{background:#f9fafb;border:1px solid #e5e7eb;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:.25rem 0}
 .badge{display:inline-block;min-width:3.5em;text-align:center;border-radius:3px;padding:0 .35em;font-size:12px;font-weight:600;color:#fff;background:#6b7280}
-.pass{background:#15803d}.fail{background:#b91c1c}.warn{background:#b45309}.skip{background:#6b7280}.info{background:#2563eb}
+.badge.pass{background:#15803d}.badge.fail{background:#b91c1c}.badge.warn{background:#b45309}.badge.skip{background:#6b7280}.badge.info{background:#2563eb}
 .muted{color:#6b7280}.counts span{margin-right:1rem}`;
 
 /** sha256 source of an inline script, as a CSP script-src entry (CSP Level 2 §4.2.4). */
