@@ -3,6 +3,7 @@
  * is allowed to add (RFC 5321 §4.4 Received and Return-Path; Delivered-To, X-Original-To) and any headers
  * the user names are removed. Buffer in, plain data out.
  */
+import { excerpt, firstDifference } from './compare/difference.js';
 
 /** Headers a delivering server may add (RFC 5321 §4.4; Postfix/Dovecot's Delivered-To, X-Original-To). */
 export const TRACE_HEADERS: readonly string[] = ['received', 'return-path', 'delivered-to', 'x-original-to'];
@@ -40,20 +41,13 @@ export function stripHeaders(message: Buffer, names: readonly string[]): Buffer 
   return Buffer.concat(kept);
 }
 
-function excerpt(bytes: Buffer, offset: number): string {
-  const slice = bytes.subarray(Math.max(0, offset - 20), offset + 40).toString('latin1');
-  return JSON.stringify(slice);
-}
-
 /** undefined when equal after stripping; else where they first differ, with both sides around it. */
 export function compareExact(sent: Buffer, received: Buffer, ignoreHeaders: readonly string[] = []): ExactDifference | undefined {
   const names = [...TRACE_HEADERS, ...ignoreHeaders];
   const a = stripHeaders(sent, names);
   const b = stripHeaders(received, names);
   if (a.equals(b)) return undefined;
-  let offset = 0;
-  const shorter = Math.min(a.length, b.length);
-  while (offset < shorter && a[offset] === b[offset]) offset++;
+  const offset = firstDifference(a, b);
   let line = 1;
   for (let i = 0; i < offset; i++) if (a[i] === 0x0a) line++;
   return { offset, line, sent: excerpt(a, offset), received: excerpt(b, offset) };
