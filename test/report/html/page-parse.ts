@@ -1,51 +1,33 @@
 /**
- * Reads an HTML report with saxes, a strict XML 1.0 parser (the reports are polyglot: HTML that is also
- * well-formed XML), into a tree that keeps text in document order, for assertions on what a reader sees.
+ * Reads an HTML report with the strict XML parser of the reporter tests (the reports are polyglot: HTML
+ * that is also well-formed XML), and finds elements and the text a reader sees, in document order.
  */
-import { SaxesParser } from 'saxes';
+import type { Test } from 'tap';
+import { parseXml, type XmlElement } from '../fixtures/xml-parse.js';
 
-export interface PageNode {
-  name: string;
-  attributes: Record<string, string>;
-  children: (PageNode | string)[];
-}
+export type { XmlElement as PageNode };
 
-/** The root element and every well-formedness error. */
-export function parsePage(page: string): { root: PageNode | undefined; errors: string[] } {
-  const parser = new SaxesParser();
-  const errors: string[] = [];
-  const stack: PageNode[] = [];
-  let root: PageNode | undefined;
-  parser.on('error', (err) => errors.push(err.message));
-  parser.on('opentag', (tag) => {
-    const attributes: Record<string, string> = {};
-    for (const [name, value] of Object.entries(tag.attributes)) attributes[name] = String(value);
-    const node: PageNode = { name: tag.name, attributes, children: [] };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(node);
-    else root = node;
-    stack.push(node);
-  });
-  parser.on('text', (text) => stack.at(-1)?.children.push(text));
-  parser.on('closetag', () => stack.pop());
-  parser.write(page).close();
-  return { root, errors };
+/** The page's root element, after asserting that a strict XML parser found no error in it. */
+export function parsePage(t: Test, page: string): XmlElement {
+  const { root, errors } = parseXml(page);
+  t.same(errors, [], 'well-formed XML (strict parser)');
+  if (!root) throw new Error('no root element');
+  return root;
 }
 
 /** Every element under (and including) `node` that matches, in document order. */
-export function findAll(node: PageNode, match: (n: PageNode) => boolean): PageNode[] {
-  const own = match(node) ? [node] : [];
-  return [...own, ...node.children.flatMap((child) => (typeof child === 'string' ? [] : findAll(child, match)))];
+export function findAll(node: XmlElement, match: (n: XmlElement) => boolean): XmlElement[] {
+  return [...(match(node) ? [node] : []), ...node.children.flatMap((child) => findAll(child, match))];
 }
 
-export function byId(node: PageNode, id: string): PageNode {
+export function byId(node: XmlElement, id: string): XmlElement {
   const found = findAll(node, (n) => n.attributes['id'] === id)[0];
   if (!found) throw new Error(`no element with id ${id}`);
   return found;
 }
 
 /** The text a reader sees, in order, with a space at every element boundary and whitespace runs as one space. */
-export function textOf(node: PageNode): string {
-  const raw = (n: PageNode): string => n.children.map((child) => (typeof child === 'string' ? child : ` ${raw(child)} `)).join('');
+export function textOf(node: XmlElement): string {
+  const raw = (n: XmlElement): string => n.content.map((part) => (typeof part === 'string' ? part : ` ${raw(part)} `)).join('');
   return raw(node).replace(/[ \t\n]+/g, ' ').trim();
 }

@@ -2,26 +2,19 @@
  * The run's HTML report from fixed results: well-formed (strict XML parser), failures first with where
  * and why, every scenario grouped by file, hostile server text escaped, no credentials in target URLs.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { renderRunHtml } from '../../../src/report/html/run.js';
 import { matchGolden } from '../fixtures/golden.js';
 import { assertionFailure, hostile, HOSTILE_SHOWN, passed, sampleRun, skipped } from '../fixtures/results.js';
 import { INJECTION, injectionScenario } from './fixtures.js';
-import { byId, findAll as all, parsePage, textOf, type PageNode } from './page-parse.js';
-
-function parsed(page: string, t: Test): PageNode {
-  const { root, errors } = parsePage(page);
-  t.same(errors, [], 'well-formed XML (strict parser)');
-  if (!root) throw new Error('no root element');
-  return root;
-}
+import { byId, findAll as all, parsePage, textOf } from './page-parse.js';
 
 t.test('golden', async (t) => {
   await matchGolden(t, 'run.html', renderRunHtml(sampleRun()));
 });
 
 t.test('the scenarios that did not pass come first, in full', async (t) => {
-  const root = parsed(renderRunHtml(sampleRun()), t);
+  const root = parsePage(t, renderRunHtml(sampleRun()));
   const sections = all(root, (e) => e.name === 'section').map((e) => e.attributes['id']);
   t.same(sections, ['summary', 'not-passed', 'skipped', 'scenarios'], 'summary, failures, skipped, all');
   const articles = all(root, (e) => e.name === 'article');
@@ -45,7 +38,7 @@ t.test('the scenarios that did not pass come first, in full', async (t) => {
 });
 
 t.test('skipped scenarios say why; every scenario is listed under its suite and file', async (t) => {
-  const root = parsed(renderRunHtml(sampleRun()), t);
+  const root = parsePage(t, renderRunHtml(sampleRun()));
   const skippedSection = byId(root, 'skipped');
   t.equal(textOf(skippedSection), 'Skipped (1) SKIP CHUNKING with BDAT scenarios/smtp/slow.yaml:1 : server does not offer CHUNKING');
   const headings = (cls: string, tag: string): string[] =>
@@ -61,7 +54,7 @@ t.test('the summary counts outcomes and names the targets without credentials', 
   const withSecret = { ...passed, targets: { default: 'smtp://alice:alicepw@127.0.0.1:2525' } };
   const page = renderRunHtml(sampleRun([withSecret, assertionFailure, skipped]));
   t.notMatch(page, 'alicepw');
-  const root = parsed(page, t);
+  const root = parsePage(t, page);
   const summary = textOf(byId(root, 'summary'));
   t.match(summary, '3 scenarios 1 passed 1 failed 0 errors 1 skipped 0 interrupted', 'counts');
   t.match(summary, 'Targets: smtp://127.0.0.1:2525');
@@ -70,14 +63,14 @@ t.test('the summary counts outcomes and names the targets without credentials', 
 t.test('a run with no tags has no filter and no script; all passed says so', async (t) => {
   const page = renderRunHtml(sampleRun([{ ...passed, tags: [] }]));
   t.notMatch(page, '<script');
-  const csp = all(parsed(page, t), (e) => e.attributes['http-equiv'] === 'Content-Security-Policy')[0]!;
+  const csp = all(parsePage(t, page), (e) => e.attributes['http-equiv'] === 'Content-Security-Policy')[0]!;
   t.match(csp.attributes['content'], "script-src 'none'", 'and a policy that runs none');
   t.match(page, 'Every scenario that ran passed.');
 });
 
 t.test('hostile server text is escaped, never markup', async (t) => {
   const page = renderRunHtml(sampleRun([hostile, injectionScenario]));
-  const root = parsed(page, t);
+  const root = parsePage(t, page);
   t.equal(all(root, (e) => e.name === 'script').length, 1, 'only the page’s own script');
   t.equal(all(root, (e) => e.name === 'style').length, 1, 'only the page’s own stylesheet');
   t.same(all(root, (e) => e.name === 'img' || e.name === 'iframe'), [], 'no element from the transcript');
