@@ -33,7 +33,7 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
     if (BUILTIN_VARIABLES.includes(v.name) || v.name === 'env') ctx.issue(v.node.span, `\`${v.name}\` is a builtin variable; choose another name`);
   }
 
-  const exclusive = exclusiveKeys(root, ctx);
+  const exclusive = exclusiveKeys(root, suite, ctx);
   const { sessions, declared } = buildSessions(root, ctx);
   const stepNodes = child(root, 'steps');
   const stepItems = stepNodes?.kind === 'seq' ? stepNodes.items : [];
@@ -82,9 +82,11 @@ function placeholdersOrNone(text: string): Placeholder[] {
   }
 }
 
-/** `exclusive:` keys name something runs share (a mailbox): vars and the environment, not per-run builtins. */
-function exclusiveKeys(root: YMap, ctx: BuildContext): string[] {
-  return ctx.strings(child(root, 'exclusive')).flatMap(({ node }) => {
+/** `exclusive:` keys, the suites' then the file's own: they name something runs share (a mailbox), so they
+ *  may use vars and the environment but not per-run builtins. */
+function exclusiveKeys(root: YMap, suite: SuiteSettings, ctx: BuildContext): string[] {
+  const nodes = [...suite.exclusive, ...ctx.strings(child(root, 'exclusive')).map(({ node }) => node)];
+  const keys = nodes.flatMap((node) => {
     const key = ctx.template(node);
     if (key === undefined) return [];
     for (const p of placeholdersOrNone(key)) {
@@ -92,6 +94,7 @@ function exclusiveKeys(root: YMap, ctx: BuildContext): string[] {
     }
     return [key];
   });
+  return [...new Set(keys)];
 }
 
 /** Suite vars (farthest first) then the file's own; a later definition of a name replaces the earlier. */

@@ -29,6 +29,8 @@ export interface SuiteSettings {
   /** Suite vars, farthest first, so that later (nearer) ones win when merged in order. */
   vars: VarDefinition[];
   tags: string[];
+  /** `exclusive:` keys as written, farthest suite first; each scenario checks and adds them to its own. */
+  exclusive: YScalar[];
   timeoutMs?: number;
   deadlineMs?: number;
 }
@@ -131,12 +133,13 @@ export class SuiteReader {
   /** Settings merged along the chain (nearest wins for scalars; vars in order farthest → nearest). */
   async settings(chain: readonly string[]): Promise<SuiteSettings> {
     await this.readTargetsFile(this.ctx.cwd);
-    const merged: SuiteSettings = { vars: [], tags: [] };
+    const merged: SuiteSettings = { vars: [], tags: [], exclusive: [] };
     for (const dir of chain) {
       await this.readTargetsFile(dir);
       const settings = await this.suite(dir);
       merged.vars.push(...settings.vars);
       for (const tag of settings.tags) if (!merged.tags.includes(tag)) merged.tags.push(tag);
+      merged.exclusive.push(...settings.exclusive);
       if (settings.timeoutMs !== undefined) merged.timeoutMs = settings.timeoutMs;
       if (settings.deadlineMs !== undefined) merged.deadlineMs = settings.deadlineMs;
     }
@@ -153,7 +156,7 @@ export class SuiteReader {
   }
 
   private async readSuite(path: string): Promise<SuiteSettings> {
-    const settings: SuiteSettings = { vars: [], tags: [] };
+    const settings: SuiteSettings = { vars: [], tags: [], exclusive: [] };
     if (!(await isFile(path))) return settings;
     const root = await readYaml(path, 'suite', this.ctx);
     if (root?.kind !== 'map') return settings;
@@ -161,6 +164,8 @@ export class SuiteReader {
     if (vars?.kind === 'map') settings.vars = varDefinitions(vars);
     const tags = child(root, 'tags');
     if (tags?.kind === 'seq') settings.tags = tags.items.flatMap((t) => (t.kind === 'scalar' ? [t.text] : []));
+    const exclusive = child(root, 'exclusive');
+    if (exclusive?.kind === 'seq') settings.exclusive = exclusive.items.flatMap((k) => (k.kind === 'scalar' && typeof k.value === 'string' ? [k] : []));
     const timeoutMs = this.duration(child(root, 'timeout'), 'timeout');
     if (timeoutMs !== undefined) settings.timeoutMs = timeoutMs;
     const deadlineMs = this.duration(child(root, 'deadline'), 'deadline');

@@ -118,3 +118,18 @@ t.test('exclusive keys may not use per-run builtins', async (t) => {
   const { issues } = await load(t, `name: s\nprotocol: smtp\nexclusive: ["box \${uuid}"]\nsteps:\n  - expect: 220\n`);
   t.same(issues, ['s.yaml:3:18: `exclusive` keys name what runs share; ${uuid} differs from run to run: use vars and ${env.NAME}']);
 });
+
+t.test("a suite's exclusive keys are added to each scenario's, interpolated with its vars, without duplicates", async (t) => {
+  const dir = t.testdir({
+    'suite.yaml': 'exclusive: ["pop3 maildrop ${user}"]\nvars: { user: dave }\n',
+    'a.yaml': 'name: a\nprotocol: pop3\nexclusive: ["pop3 maildrop ${user}", other]\nsteps:\n  - expect: "+OK"\n',
+    'b.yaml': 'name: b\nprotocol: pop3\nvars: { user: erin }\nsteps:\n  - expect: "+OK"\n',
+    'c.yaml': 'name: c\nprotocol: pop3\nexclusive: ["x ${nope}"]\nsteps:\n  - expect: "+OK"\n',
+  });
+  const result = await loadScenarios(['.'], { cwd: dir, env: {} });
+  t.same(result.issues.map(formatIssue), ['c.yaml:3:16: unknown variable ${nope}']);
+  t.same(Object.fromEntries(result.scenarios.map((s) => [s.name, s.exclusive])), {
+    a: ['pop3 maildrop ${user}', 'other'],
+    b: ['pop3 maildrop ${user}'],
+  });
+});
