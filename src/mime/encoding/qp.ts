@@ -42,32 +42,42 @@ for (let b = 33; b <= 126; b++) if (b !== EQUALS) QP_CLASS[b] = QpClass.Literal;
 QP_CLASS[SPACE] = QpClass.Blank;
 QP_CLASS[TAB] = QpClass.Blank;
 
-/** Bytes 0x20–0x7E except '=' in all four lanes: the words both fast paths copy as they are. */
-function isPlainWord(word: number): boolean {
-  const belowSpace = (word - 0x20202020) & ~word; // SWAR "has a byte < 0x20"
-  const equals = word ^ 0x3d3d3d3d;
-  const hasEquals = (equals - 0x01010101) & ~equals; // SWAR "has a zero byte"
-  const del = word ^ 0x7f7f7f7f;
-  const hasDel = (del - 0x01010101) & ~del;
-  return ((belowSpace | hasEquals | hasDel | word) & 0x80808080) === 0;
-}
+/*
+ * Both loops read and write four bytes at a time through DataViews, unaligned and little-endian on every
+ * platform: lane 0 is the byte at the lowest offset. A word is stored before it is checked; when one of
+ * its lanes needs the slow path, the output position advances past the lanes before it only, and the
+ * bytes stored beyond are overwritten next. The lane tests are the SWAR "has a byte less than / equal to"
+ * expressions: a borrow can flag a lane above a flagged one, never below, so the lowest flag is exact.
+ */
 
-/** No '=' and nothing below 0x20 in any lane: four bytes a decoder passes through as they are. */
-function isLiteralWord(word: number): boolean {
+/** Lanes a decoder cannot pass through as they are ('=', and bytes below 0x20: CR, LF, tab): top bit set. */
+function decodeStopLanes(word: number): number {
   const belowSpace = (word - 0x20202020) & ~word;
   const equals = word ^ 0x3d3d3d3d;
-  return ((belowSpace | ((equals - 0x01010101) & ~equals)) & 0x80808080) === 0;
+  return (belowSpace | ((equals - 0x01010101) & ~equals)) & 0x80808080;
 }
 
-/** Words are read and written in the platform's byte order; this shift brings a word's last byte down. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const LAST_BYTE_SHIFT = LITTLE_ENDIAN ? 24 : 0;
+/** Lanes an encoder cannot copy as they are (rule 2: all but 0x20–0x7E without '='): top bit set. */
+function encodeStopLanes(word: number): number {
+  const equals = word ^ 0x3d3d3d3d;
+  const del = word ^ 0x7f7f7f7f;
+  return (((word - 0x20202020) & ~word) | ((equals - 0x01010101) & ~equals) | ((del - 0x01010101) & ~del) | word) & 0x80808080;
+}
 
-/** The input's 32-bit words from its first 4-byte-aligned byte on, and that byte's index. */
-function wordsOf(bytes: Uint8Array): { words: Int32Array; first: number } {
-  const first = (4 - (bytes.byteOffset & 3)) & 3;
-  if (first >= bytes.length) return { words: new Int32Array(0), first: bytes.length };
-  return { words: new Int32Array(bytes.buffer, bytes.byteOffset + first, (bytes.length - first) >> 2), first };
+/** Index (0–3) of the lowest flagged lane of a non-zero lane mask. */
+function firstLane(lanes: number): number {
+  return (31 - Math.clz32(lanes & -lanes)) >> 3;
+}
+
+/** "=XX" of each byte as a little-endian word; the fourth byte is overwritten by what follows. */
+const ESCAPE = new Int32Array(256);
+for (let b = 0; b < 256; b++) ESCAPE[b] = EQUALS | (HEX_PAIR[b]! << 8);
+/** Rule (5): "=" CRLF, a soft line break, as a little-endian word (three bytes used). */
+const SOFT_BREAK = EQUALS | (CR << 8) | (LF << 16);
+const CRLF_WORD = CR | (LF << 8);
+
+function dataView(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Quoted-printable of `bytes` per RFC 2045 §6.7, with CRLF line breaks. */
@@ -87,52 +97,78 @@ export function qpEncode(bytes: Uint8Array, options: QpEncodeOptions = {}): Buff
  */
 function encodeInto(bytes: Uint8Array, out: Buffer, text: boolean, lineLength: number): number {
   const n = bytes.length;
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  const { words, first } = wordsOf(bytes);
+  const src = dataView(bytes);
+  const view = dataView(out);
   // Soft-break limit: a line may reach lineLength only when nothing but a hard break or the end follows.
   const softLimit = lineLength - 1;
   let o = 0;
   let lineStart = 0;
   let i = 0;
   while (i < n) {
-    // Fast path: four plain bytes at a time while they fit before the soft-break column. A space last in
-    // the word may be trailing whitespace (rule 3): the byte path decides.
-    if (i >= first && ((i - first) & 3) === 0) {
-      while (i + 4 <= n && o - lineStart + 4 <= softLimit) {
-        const word = words[(i - first) >> 2]!;
-        if (!isPlainWord(word) || (((word >>> LAST_BYTE_SHIFT) & 0xff) === SPACE && (i + 4 === n || (text && bytes[i + 4] === CR)))) break;
-        view.setInt32(o, word, LITTLE_ENDIAN);
-        o += 4;
-        i += 4;
+    if (i + 4 <= n && o - lineStart + 4 <= softLimit) {
+      const word = src.getInt32(i, true);
+      view.setInt32(o, word, true);
+      const lanes = encodeStopLanes(word);
+      if (lanes === 0) {
+        // A space last in the word may be trailing whitespace (rule 3): then the byte path decides.
+        if (word >>> 24 !== SPACE || (i + 4 < n && !(text && bytes[i + 4] === CR))) {
+          o += 4;
+          i += 4;
+          continue;
+        }
+        o += 3;
+        i += 3;
+      } else {
+        const k = firstLane(lanes);
+        o += k;
+        i += k;
+        // A space copied just before a hard line break is trailing whitespace: the byte path encodes it.
+        if (k > 0 && text && bytes[i - 1] === SPACE && bytes[i] === CR) {
+          o--;
+          i--;
+        }
       }
-      if (i >= n) break;
     }
     const b = bytes[i]!;
-    if (text && b === CR && bytes[i + 1] === LF) {
-      // Rule (4): a hard line break stays CRLF.
-      out[o++] = CR;
-      out[o++] = LF;
-      lineStart = o;
-      i += 2;
+    const cls = QP_CLASS[b]!;
+    if (cls === QpClass.Escape) {
+      if (text && b === CR && bytes[i + 1] === LF) {
+        // Rule (4): a hard line break stays CRLF.
+        view.setUint16(o, CRLF_WORD, true);
+        o += 2;
+        lineStart = o;
+        i += 2;
+        continue;
+      }
+      // Rule (5): an escape may reach lineLength only as the last thing on its line.
+      if (o - lineStart + 3 > softLimit && !(o - lineStart + 3 <= lineLength && (i + 1 === n || (text && bytes[i + 1] === CR && bytes[i + 2] === LF)))) {
+        view.setInt32(o, SOFT_BREAK, true);
+        o += 3;
+        lineStart = o;
+      }
+      view.setInt32(o, ESCAPE[b]!, true);
+      o += 3;
+      i++;
       continue;
     }
-    const cls = QP_CLASS[b]!;
+    if (cls === QpClass.Literal && o - lineStart < softLimit) {
+      out[o++] = b;
+      i++;
+      continue;
+    }
     const atLineEnd = i + 1 === n || (text && bytes[i + 1] === CR && bytes[i + 2] === LF);
     // Rule (3): space and tab are literal except at the end of an encoded line.
-    const width = cls === QpClass.Literal || (cls === QpClass.Blank && !atLineEnd) ? 1 : 3;
+    const width = cls === QpClass.Literal || !atLineEnd ? 1 : 3;
     if (o - lineStart + width > (atLineEnd ? lineLength : softLimit)) {
-      // Rule (5): soft line break.
-      out[o++] = EQUALS;
-      out[o++] = CR;
-      out[o++] = LF;
+      view.setInt32(o, SOFT_BREAK, true);
+      o += 3;
       lineStart = o;
     }
     if (width === 1) {
       out[o++] = b;
     } else {
-      out[o++] = EQUALS;
-      view.setUint16(o, HEX_PAIR[b]!, true);
-      o += 2;
+      view.setInt32(o, ESCAPE[b]!, true);
+      o += 3;
     }
     i++;
   }
@@ -164,57 +200,73 @@ export function qpDecode(text: Buffer | string, options: QpDecodeOptions = {}): 
   const input = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
   if (options.strict) validateQp(input);
   const out = Buffer.allocUnsafe(input.length);
-  return fitted(out, decodeInto(input, out));
+  const length = decodeInto(input, out);
+  // Blanks ending the input are transport padding too (rule 3), unless a final soft break consumed them.
+  const blanks = blanksBefore(input, input.length);
+  return fitted(out, input[input.length - blanks - 1] === EQUALS ? length : length - blanks);
 }
 
-/** The decoding loop, apart for the same reason as encodeInto. */
+/** Two hex digits read as one little-endian 16-bit word → their value, or -1 (either case, as lenient decoding needs). */
+const HEX_PAIR_VALUE = new Int16Array(65536).fill(-1);
+for (let hi = 0; hi < 256; hi++) {
+  for (let lo = 0; lo < 256; lo++) if (HEX_VALUE[hi]! >= 0 && HEX_VALUE[lo]! >= 0) HEX_PAIR_VALUE[hi | (lo << 8)] = (HEX_VALUE[hi]! << 4) | HEX_VALUE[lo]!;
+}
+
+/**
+ * The decoding loop, apart for the same reason as encodeInto (and with no call on a rarely taken path):
+ * the input's blanks at the very end are left for the caller to take back.
+ */
 function decodeInto(input: Buffer, out: Buffer): number {
   const n = input.length;
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  const { words, first } = wordsOf(input);
+  const src = dataView(input);
+  const view = dataView(out);
   let o = 0;
-  for (let i = 0; i < n; i++) {
-    // Fast path: four bytes at a time with no '=' and nothing below 0x20; 8-bit bytes pass (lenient).
-    // A space last in the word may be transport padding: the byte path decides.
-    if (i >= first && ((i - first) & 3) === 0) {
-      while (i + 4 <= n) {
-        const word = words[(i - first) >> 2]!;
-        if (!isLiteralWord(word) || ((word >>> LAST_BYTE_SHIFT) & 0xff) === SPACE) break;
-        view.setInt32(o, word, LITTLE_ENDIAN);
+  let i = 0;
+  while (i < n) {
+    if (i + 4 <= n) {
+      // Four bytes with no '=' and nothing below 0x20 pass as they are; 8-bit bytes too (lenient).
+      const word = src.getInt32(i, true);
+      view.setInt32(o, word, true);
+      const lanes = decodeStopLanes(word);
+      if (lanes === 0) {
         o += 4;
         i += 4;
+        continue;
       }
-      if (i >= n) break;
+      const k = firstLane(lanes);
+      o += k;
+      i += k;
     }
     const b = input[i]!;
     if (b === EQUALS) {
-      const hi = HEX_VALUE[input[i + 1] ?? 0]!;
-      const lo = HEX_VALUE[input[i + 2] ?? 0]!;
-      if (hi >= 0 && lo >= 0) {
-        out[o++] = (hi << 4) | lo;
-        i += 2;
+      const value = i + 3 <= n ? HEX_PAIR_VALUE[src.getUint16(i + 1, true)]! : -1;
+      if (value >= 0) {
+        out[o++] = value;
+        i += 3;
         continue;
       }
       const afterBlanks = skipBlanks(input, i + 1);
       const eol = lineEndLength(input, afterBlanks);
       if (eol >= 0) {
-        i = afterBlanks + eol - 1; // soft line break: nothing is output
+        i = afterBlanks + eol; // soft line break: nothing is output
         continue;
       }
-      out[o++] = b; // a bare '=' is kept as it is
-    } else if (b === SPACE || b === TAB) {
-      const afterBlanks = skipBlanks(input, i);
-      if (lineEndLength(input, afterBlanks) >= 0) {
-        i = afterBlanks - 1; // trailing whitespace is transport padding
-        continue;
-      }
-      for (; i < afterBlanks; i++) out[o++] = input[i]!;
-      i--;
-    } else {
-      out[o++] = b;
+      // a bare '=' is kept as it is
+    } else if (b === LF || (b === CR && input[i + 1] === LF)) {
+      // Rule (3): blanks before a line break were added in transport: take back those already copied.
+      for (let j = i - 1; j >= 0 && (input[j] === SPACE || input[j] === TAB); j--) o--;
     }
+    out[o++] = b;
+    i++;
   }
   return o;
+}
+
+/** How many spaces and tabs directly precede `at`. */
+function blanksBefore(input: Uint8Array, at: number): number {
+  let j = at;
+  while (j > 0 && (input[j - 1] === SPACE || input[j - 1] === TAB)) j--;
+  return at - j;
 }
 
 function skipBlanks(input: Uint8Array, from: number): number {

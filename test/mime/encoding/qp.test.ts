@@ -93,6 +93,15 @@ t.test('decode: soft breaks go, trailing whitespace (transport padding) goes, CR
   t.equal(qpDecode('').length, 0);
 });
 
+t.test('decode: blanks are taken back only where a line or the input ends, and only those copied', async (t) => {
+  t.equal(qpDecode('abcdefgh  \t \nx').toString(), 'abcdefgh\nx', 'a run copied by the 4-byte path, before a bare LF');
+  t.equal(qpDecode('ab \rc').toString(), 'ab \rc', 'a bare CR ends no line');
+  t.equal(qpDecode('abcdefgh=  ').toString(), 'abcdefgh', 'a final soft break with blanks after it');
+  t.equal(qpDecode('abcdefgh=20  ').toString(), 'abcdefgh ', 'an encoded blank stays, the padding after it goes');
+  t.equal(qpDecode('   ').toString(), '', 'nothing but padding');
+  t.equal(qpDecode('abc=3').toString(), 'abc=3', 'an escape cut short by the end is kept');
+});
+
 t.test('decode is lenient on lowercase hex and bare =', async (t) => {
   t.equal(qpDecode('caf=e9').toString('latin1'), 'caf\xe9');
   t.equal(qpDecode('1+1=2').toString(), '1+1=2');
