@@ -5,7 +5,7 @@
  * travelled, so that a report can say which fragment a server changed and at which byte. Pure; imports
  * the parser and the comparison helpers.
  */
-import { reassemblePartial, type PartialFragment } from '../parser/reassemble.js';
+import { fragmentName, reassemblePartial, type PartialFragment } from '../parser/reassemble.js';
 import { locateExactDifference, type LocatedDifference } from './locate.js';
 
 /** One message, or the fragments of one with the names a report gives them (e.g. "${imap_frag2}"). */
@@ -61,8 +61,7 @@ export function reassembleSides(sent: MessageSide, received: MessageSide, ignore
       const s = sentByNumber.get(r.number);
       if (!s) continue;
       const difference = locateExactDifference(s.bytes, r.bytes, ignoreHeaders);
-      const name = received.names[r.index];
-      if (difference) result.changes.push({ fragment: `fragment ${r.number}${name === undefined ? '' : ` (${name})`}`, difference });
+      if (difference) result.changes.push({ fragment: fragmentName(r, received.names), difference });
     }
   }
   return result;

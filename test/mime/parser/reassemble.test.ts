@@ -76,6 +76,9 @@ t.test('what keeps fragments apart, one sentence each, fragments named by number
   t.same(problems([fragment(undefined, 'two', 1, 'a')]), ['${f1} has no id parameter and no valid number parameter (two)']);
   t.same(reassemblePartial([Buffer.from('Subject: x\r\n\r\nplain')]).problems, ['message 1 of the list is text/plain, not message/partial'], 'unnamed inputs by position');
   t.same(reassemblePartial([]).problems, ['no fragments']);
+  t.same(problems([fragment('x', 1, 999_999_999, 'a'), fragment('x', 999_999_999, 999_999_999, 'z')]), [
+    '999999997 of 999999999 fragments are missing, the first 2, 3, 4, 5, 6, 7, 8, 9, 10 and 11',
+  ], 'a made-up total is neither listed nor allocated');
 });
 
 t.test('several problems at once are all reported, and no message is made', async (t) => {
