@@ -1,15 +1,17 @@
 /**
  * `mailprobe bench`: throughput of the MIME encoding core beside Node's native base64 and the peer
  * libraries that are installed (libbase64, libqp, libmime, quoted-printable, js-base64): a table on the
- * console, the "encoding core" report as JSON (`--reporter json[=FILE]`, or `--json` on stdout).
+ * console, the "encoding core" report as JSON (`--reporter json[=FILE]`, or `--json` on stdout) and as
+ * HTML (`--reporter html[=FILE]`).
  * Progress goes to stderr so that `--json > file` stays clean.
  */
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { BenchClock } from '../bench/measure.js';
 import { loadPeers } from '../bench/peers.js';
-import { BENCH_FILE_REPORTERS, benchReportTargets, parseBenchReporterSpec, writeBenchReports } from '../bench/reporters.js';
+import { BENCH_FILE_REPORTERS, benchReportTargets, parseBenchReporterSpec, writeBenchReports, type BenchFileReporters } from '../bench/reporters.js';
 import { BENCH_SIZES, DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run.js';
 import { formatBenchTable, formatSize } from '../bench/table.js';
+import { renderBenchHtml } from '../report/html/bench.js';
 import { isMailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
 import { printError } from './output.js';
@@ -25,9 +27,12 @@ interface BenchArgs {
   clock: BenchClock;
 }
 
+/** The bench's own file reporters and the HTML report's "encoding core" page. */
+const FILE_REPORTERS: BenchFileReporters = { ...BENCH_FILE_REPORTERS, html: { defaultPath: 'reports/bench.html', render: renderBenchHtml } };
+
 async function bench(argv: ArgumentsCamelCase<BenchArgs>): Promise<number> {
-  const specs = (argv.reporter.length > 0 ? argv.reporter : ['console']).map((text) => parseBenchReporterSpec(text, BENCH_FILE_REPORTERS));
-  const targets = benchReportTargets(specs, BENCH_FILE_REPORTERS, process.cwd());
+  const specs = (argv.reporter.length > 0 ? argv.reporter : ['console']).map((text) => parseBenchReporterSpec(text, FILE_REPORTERS));
+  const targets = benchReportTargets(specs, FILE_REPORTERS, process.cwd());
   const peers = await loadPeers(process.cwd());
   const options = { ...DEFAULT_BENCH_OPTIONS, sizes: argv.size, only: argv.only, timeMs: argv.time, minSamples: argv.minSamples, clock: argv.clock };
   const progress = process.stderr.isTTY === true;
@@ -49,7 +54,7 @@ export const benchCommand = {
   builder: (y: Argv) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON on stdout instead of the table' })
-      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] (default reports/bench.json); repeatable (default: console)' })
+      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | html[=FILE] (default reports/bench.json, reports/bench.html); repeatable (default: console)' })
       .option('size', { type: 'number', array: true, default: [...BENCH_SIZES], describe: 'Input sizes in bytes' })
       .option('only', { type: 'string', array: true, default: [] as string[], describe: 'Only benchmarks whose id contains this (base64, qp-encode, word …)' })
       .option('time', { type: 'number', default: DEFAULT_BENCH_OPTIONS.timeMs, describe: 'Sampling time per implementation and size (ms)' })

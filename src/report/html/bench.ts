@@ -10,7 +10,7 @@ import { formatDuration } from '../../util/duration.js';
 import { html, htmlTable, renderPage, type Html, type HtmlValue } from './page.js';
 
 const STYLE = `.speed{display:block;height:4px;background:#93c5fd;margin-top:2px}.speed.ours{background:#2563eb}
-.bench td{white-space:nowrap}.bench td:first-child{font-weight:600}`;
+.scroll{overflow-x:auto}.bench td:first-child{font-weight:600;white-space:nowrap}.ratio{display:block;font-size:12px}`;
 
 function formatRate(mbPerSecond: number): string {
   return `${mbPerSecond.toFixed(mbPerSecond < 100 ? 1 : 0)} MB/s`;
@@ -45,7 +45,7 @@ function speedCell(result: ImplementationResult | undefined, fastest: number, ou
   if (result.status !== 'ok' || result.mbPerSecond === undefined) return html`<span class="badge fail">${result.status === 'incorrect' ? 'WRONG' : 'ERROR'}</span>`;
   const width = fastest > 0 ? Math.max(1, Math.round((result.mbPerSecond / fastest) * 100)) : 0;
   const ratio = ours?.ratios?.[result.name];
-  return html`${formatRate(result.mbPerSecond)}${ratio === undefined ? '' : html` <span class="muted">ours ${ratio.toFixed(2)}×</span>`}<span class="speed${result.ours ? ' ours' : ''}" style="width:${width}%"></span>`;
+  return html`${formatRate(result.mbPerSecond)}${ratio === undefined ? '' : html` <span class="ratio muted">ours ${ratio.toFixed(2)}×</span>`}<span class="speed${result.ours ? ' ours' : ''}" style="width:${width}%"></span>`;
 }
 
 function operationTable(rows: readonly BenchCase[]): Html {
@@ -58,7 +58,7 @@ function operationTable(rows: readonly BenchCase[]): Html {
     return [formatSize(r.size), ...names.map((name) => speedCell(r.implementations.find((i) => i.name === name), fastest, ours))];
   });
   const header = ['size', ...names.map((name) => html`${name}${notes.has(name) ? html` <span class="muted">(${notes.get(name)!})</span>` : ''}`)];
-  return html`<h3>${rows[0]!.title} <span class="muted">${rows[0]!.operation}, ${rows[0]!.input} input</span></h3>${htmlTable(header, body, 'bench')}${
+  return html`<h3>${rows[0]!.title} <span class="muted">${rows[0]!.operation}, ${rows[0]!.input} input</span></h3><div class="scroll">${htmlTable(header, body, 'bench')}</div>${
     problems.length > 0 ? html`<ul>${problems.map((p) => html`<li>not timed — ${p}</li>`)}</ul>` : ''
   }`;
 }

@@ -1,7 +1,7 @@
 /**
- * Opens the HTML reports in headless Chromium (Debian's `chromium`, driven by playwright-core): the run
- * report written by `mailprobe run --reporter html=FILE` against the embedded sandbox, and the audit and
- * bench pages. Each page must fetch nothing, log no error, render its sections, run its own script under
+ * Opens the HTML reports in headless Chromium (Debian's `chromium`, driven by playwright-core): those that
+ * `mailprobe run`, `audit` and `bench --reporter html=FILE` write (run and audit against the embedded
+ * sandbox), and pages rendered from hostile results. Each page must fetch nothing, log no error, render its sections, run its own script under
  * its Content-Security-Policy, and never run or show what a hostile server sent as markup.
  * Skips, saying why, where Chromium is not installed (apt-get install -y chromium).
  */
@@ -13,11 +13,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSandbox } from '../../../src/sandbox/index.js';
 import { renderAuditHtml } from '../../../src/report/html/audit.js';
-import { renderBenchHtml } from '../../../src/report/html/bench.js';
 import { renderRunHtml } from '../../../src/report/html/run.js';
 import { runCli } from '../../helpers/cli.js';
 import { hostile, sampleRun } from '../fixtures/results.js';
-import { INJECTION, injectionScenario, sampleAudit, sampleBench } from './fixtures.js';
+import { INJECTION, injectionScenario, sampleAudit } from './fixtures.js';
 
 const CHROMIUM = process.env.MAILPROBE_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -107,15 +106,32 @@ t.test('HTML reports in headless Chromium', { skip }, async (t) => {
     await screenshot(t, tab, join(dir, 'audit.png'));
   });
 
-  await t.test('the bench page: encoding core figures with bars', async (t) => {
+  await t.test('mailprobe audit --reporter html against the sandbox', async (t) => {
+    const sandbox = await startSandbox();
+    t.teardown(() => sandbox.close());
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, sandbox.ca);
+    const page = join(dir, 'sandbox-audit.html');
+    const res = await runCli(['audit', sandbox.targets.smtp, '--checks', 'smtp.*', 'tls.*', 'relay.*', '--ca', ca, '--reporter', `html=${page}`], { timeoutMs: 120_000 });
+    t.not(res.code, 2, res.stderr);
+    const { tab, assertClean } = await open(browser, page);
+    t.match(await tab.textContent('#verdict'), /(Passed|Failed): \d+ failed, \d+ warnings, \d+ passed/);
+    t.same(await tab.locator('#audit-grades th').allTextContents(), ['', 'smtp', 'tls', 'relay'], 'a grade column per area checked');
+    t.equal(await tab.locator('#audit-subjects code', { hasText: /^tls\.starttls$/ }).count(), 1, 'every finding listed');
+    assertClean(t);
+  });
+
+  await t.test('mailprobe bench --reporter html: the encoding core section with bars', async (t) => {
     const page = join(dir, 'bench.html');
-    writeFileSync(page, renderBenchHtml(sampleBench));
+    const args = ['bench', '--size', '1024', '65536', '--only', 'base64-encode', '--time', '1', '--min-samples', '1', '--reporter', `html=${page}`];
+    const res = await runCli(args, { timeoutMs: 120_000 });
+    t.equal(res.code, 0, res.stderr);
     const { tab, assertClean } = await open(browser, page);
     t.equal(await tab.title(), 'mailprobe bench report');
-    const bars = tab.locator('#encoding-core .speed');
-    t.equal(await bars.count(), 5);
-    const widths = await bars.evaluateAll((spans) => spans.map((span) => span.getBoundingClientRect().width));
-    t.ok(widths[1]! > widths[0]! && widths[0]! > 0, `bars drawn to scale (${widths.map((w) => w.toFixed(0)).join(', ')} px)`);
+    t.equal(await tab.locator('#encoding-core table.bench tbody tr').count(), 2, 'a row per size');
+    t.ok((await tab.locator('#encoding-core table.goals tbody tr').count()) >= 2, 'the goals of base64 encode, per size');
+    const widths = await tab.locator('#encoding-core .speed').evaluateAll((spans) => spans.map((span) => span.getBoundingClientRect().width));
+    t.ok(widths.length >= 4 && widths.every((w) => w > 0), `bars drawn (${widths.map((w) => w.toFixed(0)).join(', ')} px)`);
     assertClean(t);
     await screenshot(t, tab, join(dir, 'bench.png'));
   });
