@@ -5,7 +5,8 @@
 import t from 'tap';
 import { renderRunHtml } from '../../../src/report/html/run.js';
 import { matchGolden } from '../fixtures/golden.js';
-import { assertionFailure, hostile, HOSTILE_SHOWN, passed, sampleRun, skipped } from '../fixtures/results.js';
+import { AssertCode } from '../../../src/results/types.js';
+import { assertionFailure, hostile, HOSTILE_SHOWN, passed, sampleRun, skipped, twoSessions } from '../fixtures/results.js';
 import { INJECTION, injectionScenario } from './fixtures.js';
 import { byId, findAll as all, parsePage, textOf } from './page-parse.js';
 
@@ -77,4 +78,25 @@ t.test('hostile server text is escaped, never markup', async (t) => {
   t.match(textOf(root), INJECTION, 'the hostile text is shown as text');
   t.ok(textOf(root).includes(HOSTILE_SHOWN.replace(/[ \t\n]+/g, ' ')), 'controls shown as \\xNN');
   t.notMatch(page, '</style><script>', 'no closing tag survives');
+});
+
+t.test('a structural round trip lists its differences, the allowed ones apart', async (t) => {
+  const failure = {
+    kind: 'assertion' as const,
+    code: AssertCode.ROUNDTRIP,
+    message: '2 structural differences between the sent and the received message:\n- part 1.2 (image/png): body differs\n- header Subject: value differs\nalso (allowed in structural mode):\n- part 1.1: transfer encoding quoted-printable → base64',
+    expected: 'Subject: a',
+    actual: 'Subject: b',
+    step: 2,
+  };
+  const root = parsePage(t, renderRunHtml(sampleRun([{ ...twoSessions, failure, steps: twoSessions.steps.map((s) => (s.index === 2 ? { ...s, failure } : s)) }])));
+  const article = all(root, (e) => e.name === 'article')[0]!;
+  t.same(
+    all(article, (e) => e.name === 'ul').map((ul) => all(ul, (e) => e.name === 'li').map(textOf)),
+    [['part 1.2 (image/png): body differs', 'header Subject: value differs'], ['part 1.1: transfer encoding quoted-printable → base64']],
+    'breaking differences, then the allowed ones, each a list',
+  );
+  t.match(textOf(article), 'MP_ASSERT_ROUNDTRIP: 2 structural differences between the sent and the received message: part 1.2');
+  t.match(textOf(article), 'also (allowed in structural mode): part 1.1');
+  t.match(textOf(article), 'sent Subject: a received Subject: b');
 });
