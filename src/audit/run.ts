@@ -133,6 +133,24 @@ function servicesFor(options: AuditOptions, port: number | undefined, tls: 'none
   return services;
 }
 
+/**
+ * The selected service checks of one service, in catalogue order. net.connect always runs: an unreachable
+ * service is named (and its other checks skipped with the reason) even when `selected` leaves it out.
+ */
+export async function auditServiceTarget(target: ServiceTarget, settings: AuditSettings, gate: HostGate, selected: ReadonlySet<string>): Promise<Finding[]> {
+  const ctx = new ServiceContext(target, settings, gate, selected);
+  const checks = CHECKS.filter((check) => check.scope === 'service' && check.protocols.includes(target.protocol));
+  const connect = checks.find((check) => check.id === 'net.connect')!;
+  const reach = await runCheck(connect, ctx, SERVICE_CHECKS[connect.id]!, settings.signal);
+  const findings = selected.has(connect.id) || reach.level === 'fail' ? [reach] : [];
+  for (const check of checks) {
+    if (check === connect || !selected.has(check.id)) continue;
+    if (reach.level === 'fail') findings.push(skippedFinding(check, `service unreachable (${reach.problem ?? 'unknown'})`));
+    else findings.push(await runCheck(check, ctx, SERVICE_CHECKS[check.id]!, settings.signal));
+  }
+  return findings;
+}
+
 async function auditService(plan: HostPlan, service: HostPlan['services'][number], gate: HostGate, settings: AuditSettings, options: AuditOptions): Promise<ServiceAudit> {
   const scheme = `${service.protocol}${service.tls === 'implicit' ? 's' : ''}`;
   const bracketed = plan.address.includes(':') ? `[${plan.address}]` : plan.address;
@@ -144,18 +162,7 @@ async function auditService(plan: HostPlan, service: HostPlan['services'][number
     hostName: plan.name,
     localDomain: plan.via ?? options.rcpt?.split('@')[1] ?? (plan.name === plan.address ? `[${plan.address}]` : plan.name),
   };
-  const ctx = new ServiceContext(target, settings, gate, options.checks);
-  const checks = CHECKS.filter((check) => check.scope === 'service' && check.protocols.includes(service.protocol));
-  const connect = checks.find((check) => check.id === 'net.connect')!;
-  // Always run: an unreachable service must be named even when --checks leaves net.connect out.
-  const reach = await runCheck(connect, ctx, SERVICE_CHECKS[connect.id]!, settings.signal);
-  const findings = options.checks.has(connect.id) || reach.level === 'fail' ? [reach] : [];
-  for (const check of checks) {
-    if (check === connect || !options.checks.has(check.id)) continue;
-    if (reach.level === 'fail') findings.push(skippedFinding(check, `service unreachable (${reach.problem ?? 'unknown'})`));
-    else findings.push(await runCheck(check, ctx, SERVICE_CHECKS[check.id]!, settings.signal));
-  }
-  return { name: service.name, url, findings };
+  return { name: service.name, url, findings: await auditServiceTarget(target, settings, gate, options.checks) };
 }
 
 function withGrades(subject: Omit<SubjectAudit, 'grades'>): SubjectAudit {

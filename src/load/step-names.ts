@@ -43,6 +43,8 @@ function baseName(step: Step, protocol: string, firstOnSession: boolean): string
       return 'roundtrip';
     case 'request':
       return `${step.method} ${step.path.replace(/\?.*/, '')}`;
+    case 'audit':
+      return 'audit';
   }
 }
 
@@ -59,7 +61,7 @@ export function planSteps(scenario: Scenario): StepPlan {
   const names: string[] = [];
   const opensSession: (string | undefined)[] = [];
   for (const step of scenario.steps) {
-    const wire = step.kind !== 'sleep' && step.kind !== 'roundtrip';
+    const wire = step.kind !== 'sleep' && step.kind !== 'roundtrip' && step.kind !== 'audit';
     const first = wire && !seenSessions.has(step.session);
     if (wire) seenSessions.add(step.session);
     opensSession.push(first ? step.session : undefined);

@@ -33,6 +33,8 @@ export const AssertCode = {
   WITHIN: 'MP_ASSERT_WITHIN',
   CLOSE: 'MP_ASSERT_CLOSE',
   ROUNDTRIP: 'MP_ASSERT_ROUNDTRIP',
+  /** An `audit:` step's finding is not at the pinned level (or does not match). */
+  AUDIT: 'MP_ASSERT_AUDIT',
 } as const;
 
 export interface ReplySummary {

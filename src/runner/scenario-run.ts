@@ -20,6 +20,7 @@ import { Scope, type Builtins } from './scope.js';
 import { actionSecrets, stepLabel, toAction } from './steps.js';
 import { MissingTargetError, resolveSessionTarget, type Target, type TargetContext } from './targets.js';
 import { compareMessages } from './roundtrip.js';
+import { runAuditStep } from './audit-step.js';
 import { retrying, unmetCondition, type StepOutcome } from './step-modifiers.js';
 
 export interface ScenarioRunOptions {
@@ -39,8 +40,8 @@ export interface ScenarioRunOptions {
   transcriptSink?: (session: string) => TranscriptSink;
 }
 
-/** Steps that use a session. */
-type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' }>;
+/** Steps that use a session's connection. */
+type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' | 'audit' }>;
 
 interface OpenSession {
   driver: ProtocolDriver;
@@ -123,6 +124,14 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     if (step.kind === 'roundtrip') {
       const diff = compareMessages(scope, step);
       return diff ? { failure: diff } : {};
+    }
+    if (step.kind === 'audit') {
+      // Its own probe connections to the session's target; the session's connection is left alone.
+      const { checks, levels, match } = step;
+      const audit = { checks, levels, ...(match ? { match: compile(match) } : {}) };
+      const sink = transcript.sink(`${step.session}:audit`);
+      const { protocol } = scenario.sessions[step.session]!;
+      return abortable(runAuditStep({ ...audit, protocol, endpoint: targets[step.session]!.endpoint, timeoutMs: stepTimeoutMs, signal, startNs, sink }), aborted);
     }
     const { driver, session } = await abortable(sessionFor(step.session, stepTimeoutMs), aborted);
     const exchange = (): Promise<StepOutcome> => sendAndCheck(step, { driver, session }, stepTimeoutMs);

@@ -54,6 +54,8 @@ function renderLabel(step: Step): string {
       return `roundtrip: ${step.mode}`;
     case 'request':
       return `request: ${step.method} ${clip(step.path)}`;
+    case 'audit':
+      return `audit: ${step.checks.join(', ')}`;
   }
 }
 
@@ -104,7 +106,7 @@ async function mimeBytes(rawSpec: Record<string, unknown>, scope: Scope, stepInd
   return buildMessage(spec, { seed, files });
 }
 
-type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' }>;
+type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' | 'audit' }>;
 
 /** Interpolates a protocol step into its action. Auth passwords are returned for masking. */
 export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: number): Promise<StepAction> {

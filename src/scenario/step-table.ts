@@ -19,6 +19,7 @@ export const ACTION_KEYS = [
   'expect_close',
   'roundtrip',
   'request',
+  'audit',
 ] as const;
 export type ActionKey = (typeof ACTION_KEYS)[number];
 
@@ -64,6 +65,7 @@ export const STEP_PROTOCOLS: Readonly<Record<StepKind, readonly Protocol[]>> = {
   expect_close: ALL,
   roundtrip: ALL,
   request: ['http'],
+  audit: ALL,
 };
 
 /** Steps that use no connection, so they need no session. */

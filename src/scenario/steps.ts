@@ -13,6 +13,7 @@ import { exactReference, isVariableName } from './interpolate.js';
 import { didYouMean } from './issues.js';
 import { buildCondition, buildRetry } from './step-modifiers.js';
 import { buildRequest } from './http-request.js';
+import { buildAudit } from './audit-step.js';
 import {
   ACTION_FIELDS,
   AUTH_MECHANISMS,
@@ -79,7 +80,7 @@ function stepKind(step: YMap, ctx: BuildContext): StepKind | undefined {
   if (reads) return 'read';
   // Unknown keys in such a step were reported by the schema as an unknown step kind.
   if (step.entries.every(({ key }) => STEP_KEYS.includes(key.text))) {
-    ctx.issue(step.span, `this step does nothing: give one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip, request, or \`expect\``);
+    ctx.issue(step.span, `this step does nothing: give one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip, request, audit, or \`expect\``);
   }
   return undefined;
 }
@@ -161,6 +162,8 @@ function buildKind(step: YMap, kind: StepKind, common: Common, protocol: Protoco
       return buildRoundtrip(step, common, ctx);
     case 'request':
       return buildRequest(step, common, ctx);
+    case 'audit':
+      return buildAudit(step, common, protocol, ctx);
   }
 }
 

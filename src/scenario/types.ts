@@ -157,6 +157,19 @@ export interface RoundtripStep extends StepCommon {
   mode: 'exact' | 'structural';
   ignoreHeaders: string[];
 }
+/**
+ * `mailprobe audit` checks pinned in a scenario: run against the session's target on connections of
+ * their own (the session's connection is not used), each finding's level asserted.
+ */
+export interface AuditStep extends StepCommon {
+  kind: 'audit';
+  /** Check ids or globs of the audit's catalogue, as written ("tls.versions", "relay.*"). */
+  checks: string[];
+  /** The levels each finding may have ("pass", "info" unless the step says). */
+  levels: string[];
+  /** Each finding's summary and details must match. */
+  match?: Pattern;
+}
 
 export type Step =
   | SendStep
@@ -170,7 +183,8 @@ export type Step =
   | CloseStep
   | ExpectCloseStep
   | RoundtripStep
-  | RequestStep;
+  | RequestStep
+  | AuditStep;
 export type StepKind = Step['kind'];
 
 export interface Scenario {

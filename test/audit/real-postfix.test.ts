@@ -112,3 +112,13 @@ t.test('Dovecot: STARTTLS (IMAP), STLS (POP3) and implicit TLS (993, 995) pass t
   t.ok(starttls('imap').some((line) => / STARTTLS$/.test(line)), 'IMAP evidence holds the tagged STARTTLS');
   t.ok(starttls('pop3').includes('STLS'), 'POP3 evidence holds STLS');
 });
+
+t.test('a scenario pinning "TLS 1.0 and 1.1 refused" passes on the hardened Postfix and fails on the default one, naming the finding', { skip }, async (t) => {
+  const fixture = 'test/audit/fixtures/tls-legacy-refused.yaml';
+  const run = (port: number): ReturnType<typeof runCli> => runCli(['run', fixture, '--target', `smtp://127.0.0.1:${port}`, '--ca', CA_FILE, '--reporter', 'console']);
+  const [hardened, defaults] = await Promise.all([run(HARDENED), run(DEFAULTS)]);
+  t.equal(hardened.code, 0, hardened.stdout + hardened.stderr);
+  t.equal(defaults.code, 1, defaults.stdout + defaults.stderr);
+  t.match(defaults.stdout, /tls-legacy-refused\.yaml:6:5/);
+  t.match(defaults.stdout, /MP_ASSERT_AUDIT: audit tls\.versions: expected pass matching \/TLSv1 \+refused\/, got warn: accepts deprecated TLSv1 and TLSv1\.1/);
+});

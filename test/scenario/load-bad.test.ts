@@ -48,7 +48,7 @@ const CASES: Array<[string, number, string[]]> = [
     "duplicate-name/b.yaml:2:7: duplicate scenario name `same name` (first in duplicate-name/a.yaml:1:7)",
   ]],
   ["empty-step.yaml", 0, [
-    "empty-step.yaml:4:5: this step does nothing: give one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip, or `expect`",
+    "empty-step.yaml:4:5: this step does nothing: give one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip, request, audit, or `expect`",
   ]],
   ["empty.yaml", 0, [
     "empty.yaml:1:1: the file is empty",
@@ -129,7 +129,7 @@ const CASES: Array<[string, number, string[]]> = [
     "unknown-session.yaml:5:16: unknown session `outt` (did you mean `out`?): sessions are out",
   ]],
   ["unknown-step-kind.yaml", 0, [
-    "unknown-step-kind.yaml:4:5: unknown step kind `sned` (did you mean `send`?): a step needs one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip (or `expect` alone to read a reply)",
+    "unknown-step-kind.yaml:4:5: unknown step kind `sned` (did you mean `send`?): a step needs one of send, raw, starttls, auth, message, idle, sleep, close, expect_close, roundtrip, request, audit (or `expect` alone to read a reply)",
   ]],
   ["unknown-variable.yaml", 0, [
     "unknown-variable.yaml:6:23: unknown variable ${usr} (did you mean `user`?)",
