@@ -126,6 +126,7 @@ export async function runLoad(scenarios: readonly Scenario[], options: LoadOptio
       env: options.env,
       driverFor: options.driverFor,
       transcriptSink: wire.sinkFor,
+      onDelivery: wire.recordDelivery,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
     inFlight--;

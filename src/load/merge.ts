@@ -140,6 +140,8 @@ export function mergeLoadResults(parts: readonly LoadResult[], extraThresholds: 
     latency: mergeStats(parts.map((p) => p.latency)),
     connect: mergeStats(parts.map((p) => p.connect)),
     tls: mergeStats(parts.map((p) => p.tls)),
+    // Results written before delivery latency existed have none.
+    delivery: mergeStats(parts.flatMap((p) => (p.delivery ? [p.delivery] : []))),
     scenarios: mergeScenarios(parts),
     errors: { byCause, byReplyCode, samples: mergeSamples(parts) },
     series: mergeSeries(parts),

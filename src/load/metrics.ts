@@ -67,6 +67,7 @@ export class LoadMetrics {
   private readonly all = createHistogram();
   private readonly connect = createHistogram();
   private readonly tls = createHistogram();
+  private readonly delivery = createHistogram();
   readonly totals: LoadTotals = { runs: 0, passed: 0, failed: 0, errors: 0, messages: 0, bytesSent: 0, bytesReceived: 0, dropped: 0, warmupRuns: 0 };
   private readonly byCause: Record<string, number> = {};
   private readonly byReplyCode: Record<string, number> = {};
@@ -141,6 +142,7 @@ export class LoadMetrics {
     }
     for (const session of wire.sessions) if (session.connectMs >= 0) recordMs(this.connect, session.connectMs);
     for (const ms of wire.tlsMs) recordMs(this.tls, ms);
+    for (const ms of wire.deliveryMs) recordMs(this.delivery, ms);
 
     track.messages += messages;
     this.totals.messages += messages;
@@ -217,6 +219,7 @@ export class LoadMetrics {
     latency: ReturnType<typeof latencyStats>;
     connect: ReturnType<typeof latencyStats>;
     tls: ReturnType<typeof latencyStats>;
+    delivery: ReturnType<typeof latencyStats>;
     scenarios: ScenarioMetrics[];
     errors: ErrorBreakdown;
     series: SecondSample[];
@@ -226,6 +229,7 @@ export class LoadMetrics {
       latency: latencyStats(this.all),
       connect: latencyStats(this.connect),
       tls: latencyStats(this.tls),
+      delivery: latencyStats(this.delivery),
       scenarios: this.tracks.map((t) => ({
         name: t.scenario.name,
         file: t.scenario.file,

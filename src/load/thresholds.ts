@@ -1,6 +1,6 @@
 /**
  * Thresholds for CI gating: `p99<250ms`, `step:DATA p95<100ms`, `scenario:NAME p50<=20ms`, `connect p99<5ms`,
- * `tls p99<20ms`, `errors<0.1%`, `errors<=3` (a count), `rate>500/s` (scenario runs), `messages>500/s`.
+ * `tls p99<20ms`, `delivery p99<2s` (submit→visible), `errors<0.1%`, `errors<=3` (a count), `rate>500/s` (scenario runs), `messages>500/s`.
  * Parsed before anything is sent; evaluated against a finished LoadResult (merged or not), step percentiles
  * from the step's histograms merged over every scenario that has a step of that name.
  * Imports util/ and load/ modules.
@@ -9,7 +9,7 @@ import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { latencyStats, mergeEncoded } from './histogram.js';
 import type { LatencyStats, LoadResult, ThresholdResult } from './types.js';
 
-type Subject = { kind: 'all' } | { kind: 'connect' } | { kind: 'tls' } | { kind: 'step'; name: string } | { kind: 'scenario'; name: string };
+type Subject = { kind: 'all' } | { kind: 'connect' } | { kind: 'tls' } | { kind: 'delivery' } | { kind: 'step'; name: string } | { kind: 'scenario'; name: string };
 type Statistic = { kind: 'percentile'; percentile: number } | { kind: 'max' | 'min' | 'mean' };
 type Metric = { kind: 'latency'; statistic: Statistic } | { kind: 'errorRate' } | { kind: 'errorCount' } | { kind: 'runRate' } | { kind: 'messageRate' };
 type Operator = '<' | '<=' | '>' | '>=';
@@ -23,7 +23,7 @@ export interface Threshold {
 }
 
 const EXPRESSION =
-  /^\s*(?:(step|scenario):(.+?)\s+|(connect|tls)\s+)?(p\d+(?:\.\d+)?|max|min|mean|avg|errors|rate|messages)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?\s*$/;
+  /^\s*(?:(step|scenario):(.+?)\s+|(connect|tls|delivery)\s+)?(p\d+(?:\.\d+)?|max|min|mean|avg|errors|rate|messages)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(ms|s|%|\/s)?\s*$/;
 
 function invalid(expression: string, why: string): MailprobeError {
   return new MailprobeError(ErrorCode.CONFIG, `--threshold "${expression}": ${why}`);
@@ -40,16 +40,16 @@ function statisticOf(word: string, expression: string): Statistic {
 export function parseThreshold(expression: string): Threshold {
   const m = EXPRESSION.exec(expression);
   if (!m) {
-    throw invalid(expression, 'expected [step:NAME |scenario:NAME |connect |tls ]METRIC OP VALUE, e.g. "p99<250ms", "step:DATA p95<100ms", "errors<0.1%", "rate>500/s"');
+    throw invalid(expression, 'expected [step:NAME |scenario:NAME |connect |tls |delivery ]METRIC OP VALUE, e.g. "p99<250ms", "step:DATA p95<100ms", "delivery p99<2s", "errors<0.1%", "rate>500/s"');
   }
   const [, selector, name, wireSubject, word, op, number, unit] = m;
-  const subject: Subject = selector ? { kind: selector as 'step' | 'scenario', name: name! } : wireSubject ? { kind: wireSubject as 'connect' | 'tls' } : { kind: 'all' };
+  const subject: Subject = selector ? { kind: selector as 'step' | 'scenario', name: name! } : wireSubject ? { kind: wireSubject as 'connect' | 'tls' | 'delivery' } : { kind: 'all' };
   const operator = op as Operator;
   let limit = Number(number);
   let metric: Metric;
   if (word === 'errors') {
     if (unit !== undefined && unit !== '%') throw invalid(expression, 'errors take a percentage (0.1%) or a count (5)');
-    if (subject.kind === 'connect' || subject.kind === 'tls' || subject.kind === 'step') throw invalid(expression, 'errors are counted per run: use them alone or with scenario:NAME');
+    if (subject.kind === 'connect' || subject.kind === 'tls' || subject.kind === 'delivery' || subject.kind === 'step') throw invalid(expression, 'errors are counted per run: use them alone or with scenario:NAME');
     metric = unit === '%' ? { kind: 'errorRate' } : { kind: 'errorCount' };
   } else if (word === 'rate' || word === 'messages') {
     if (unit !== undefined && unit !== '/s') throw invalid(expression, `${word} is per second (e.g. ${word}>500/s)`);
@@ -101,6 +101,8 @@ function subjectLabel(subject: Subject): string {
       return 'connect';
     case 'tls':
       return 'TLS handshake';
+    case 'delivery':
+      return 'delivery (submit→visible)';
     case 'step':
       return `step ${subject.name}`;
     case 'scenario':
@@ -117,6 +119,8 @@ function latencyOf(subject: Subject, result: LoadResult): LatencyStats | string 
       return result.connect;
     case 'tls':
       return result.tls;
+    case 'delivery':
+      return result.delivery ?? 'no delivery latency in this result (written before it existed)';
     case 'scenario': {
       const scenario = result.scenarios.find((s) => s.name === subject.name);
       return scenario ? scenario.latency : `no scenario named "${subject.name}" in this run`;

@@ -155,6 +155,12 @@ export interface LoadResult {
   connect: LatencyStats;
   /** STARTTLS handshakes (after the 220, until TLS is up). */
   tls: LatencyStats;
+  /**
+   * Delivery (submit→visible): from a submission's reply to the IMAP IDLE line that shows the message, in
+   * scenarios with `idle: { during: … }`; empty (count 0) otherwise. Results written before it existed lack it:
+   * readers take it as empty.
+   */
+  delivery: LatencyStats;
   scenarios: ScenarioMetrics[];
   errors: ErrorBreakdown;
   series: SecondSample[];

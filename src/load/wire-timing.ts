@@ -47,6 +47,13 @@ export class RunWire {
   bytesReceived = 0;
   readonly sessions: SessionWire[] = [];
   readonly tlsMs: number[] = [];
+  /** Delivery (submit→visible) latencies the run's IDLE `during:` steps measured. */
+  readonly deliveryMs: number[] = [];
+
+  /** Handed to runScenario as `onDelivery`. */
+  readonly recordDelivery = (ms: number): void => {
+    this.deliveryMs.push(ms);
+  };
 
   /** Handed to runScenario as `transcriptSink`; created once per RunWire. */
   readonly sinkFor = (session: string): TranscriptSink => {
@@ -60,6 +67,7 @@ export class RunWire {
     this.bytesReceived = 0;
     this.sessions.length = 0;
     this.tlsMs.length = 0;
+    this.deliveryMs.length = 0;
   }
 
   /** Connect time of the first connection of a session in this run, or 0 when it never connected. */

@@ -20,6 +20,14 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+/** What an IDLE does while it waits: the scenario's `during:` steps (run by the runner). */
+export interface IdleDuring {
+  /** Called once the server has accepted IDLE ("+"); the wait for the matching line goes on meanwhile. */
+  run(): Promise<void>;
+  /** Called as the matching untagged line is read (before DONE is sent): the runner times it. */
+  matched(): void;
+}
+
 export type StepAction =
   | { kind: 'send'; text: string; multiline?: boolean }
   /** `read: false` when the step has no expectation: send and read nothing. */
@@ -28,7 +36,7 @@ export type StepAction =
   | { kind: 'starttls' }
   | { kind: 'auth'; mechanism: string; username: string; password: string; authzid?: string }
   | { kind: 'message'; bytes: Buffer; chunking?: boolean; mailbox?: string; flags?: string[] }
-  | { kind: 'idle'; until: RegExp; idleTimeoutMs: number }
+  | { kind: 'idle'; until: RegExp; idleTimeoutMs: number; during?: IdleDuring }
   | { kind: 'request'; method: string; path: string; headers: Array<[string, string]>; body?: Buffer }
   | { kind: 'close' }
   | { kind: 'expect_close' };

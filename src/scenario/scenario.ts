@@ -5,7 +5,7 @@
 import { DEFAULT_SESSION, PROTOCOLS, type Protocol, type Scenario, type SessionSpec, type Step } from './types.js';
 import { child, type YMap, type YNode, type YScalar } from './yaml-tree.js';
 import type { BuildContext } from './build-context.js';
-import { buildStep, type Sessions } from './steps.js';
+import { buildSteps, type Sessions } from './steps.js';
 import { checkVars, type Scope, type VarDefinition } from './variables.js';
 import { varDefinitions, type SuiteSettings } from './suites.js';
 import { looksLikeUrl, targetUrlProblem } from './targets.js';
@@ -38,10 +38,7 @@ export function buildScenario(root: YNode, file: string, suite: SuiteSettings, e
   const stepNodes = child(root, 'steps');
   const stepItems = stepNodes?.kind === 'seq' ? stepNodes.items : [];
   announceLaterNames(stepItems, ctx.scope);
-  const steps = stepItems.flatMap((node, index): Step[] => {
-    const step = buildStep(node, index, { sessions, declared }, ctx);
-    return step ? [step] : [];
-  });
+  const steps: Step[] = buildSteps(stepItems, { sessions, declared }, ctx);
 
   const timeoutMs = ctx.duration(child(root, 'timeout'), 'timeout', true) ?? suite.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadlineMs =

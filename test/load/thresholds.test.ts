@@ -28,6 +28,7 @@ function result(): LoadResult {
     latency: stats(ms(100)),
     connect: stats([0.5, 1, 2]),
     tls: none,
+    delivery: stats([120, 250, 900]),
     scenarios: [
       { name: 'a', file: 'a.yaml', runs: 60, passed: 60, failed: 0, errors: 0, messages: 30, latency: stats(ms(60)), steps: [{ name: 'DATA', latency: stats([10, 20, 30]), failures: 0 }] },
       { name: 'b', file: 'b.yaml', runs: 40, passed: 38, failed: 1, errors: 1, messages: 20, latency: stats(ms(40)), steps: [{ name: 'DATA', latency: stats([40]), failures: 2 }] },
@@ -48,6 +49,16 @@ t.test('latency thresholds on runs, steps (merged over scenarios), scenarios, co
   t.same(check(['p99<250ms', 'p99<98.9ms', 'p50<=50.1ms', 'p50<49.9ms', 'max<0.1s', 'mean>50ms']), [true, false, true, false, false, true]);
   t.same(check(['step:DATA p99<40.1ms', 'step:DATA p99<39.9ms', 'step:DATA p50<=20.1ms']), [true, false, true], 'step DATA holds 10,20,30 and 40');
   t.same(check(['scenario:b p99<40.1ms', 'scenario:b max<39.9ms', 'connect p99<2.1ms', 'tls p99<1s']), [true, false, true, false]);
+});
+
+t.test('delivery (submit→visible) thresholds', async (t) => {
+  t.same(check(['delivery p99<1s', 'delivery p99<0.8s', 'delivery p50<=250.3ms', 'delivery max>=900ms']), [true, false, true, true]);
+  const [r] = evaluateThresholds([parseThreshold('delivery p99<500ms')], result());
+  t.match(r!.message, /^delivery p99<500ms: p99 of delivery \(submit→visible\) was 90\d(\.\d+)?ms \(limit < 500ms\) — broken$/);
+  const empty = { ...result(), delivery: stats([]) };
+  const [none] = evaluateThresholds([parseThreshold('delivery p99<1s')], empty);
+  t.equal(none!.ok, false, 'no delivery measured: the threshold does not pass');
+  t.throws(() => parseThreshold('delivery errors<1%'), { code: 'MP_ERR_CONFIG' });
 });
 
 t.test('error, rate and message thresholds', async (t) => {

@@ -194,7 +194,8 @@ export class ImapSession implements ProtocolSession {
 
   /**
    * RFC 2177 §3: IDLE, "+", then untagged responses until one matches `until` (within idleTimeoutMs), DONE,
-   * and the tagged completion. A refusal instead of "+" is returned as the reply.
+   * and the tagged completion. A refusal instead of "+" is returned as the reply. With `during`, its steps
+   * run once "+" has come while the responses are read as they arrive, so the match is timed when it comes.
    */
   private async idle(action: Extract<StepAction, { kind: 'idle' }>, ctx: StepContext): Promise<Exchange> {
     const tag = this.nextTag();
@@ -202,6 +203,20 @@ export class ImapSession implements ProtocolSession {
     const log = new ResponseLog();
     const started = await this.collect(tag, ctx, 'waiting for "+" after IDLE', log);
     if (started !== CONTINUATION_STATUS) return log.ended(started);
+    const waiting = this.awaitUntagged(tag, action, ctx, log);
+    if (action.during) {
+      // Handled now, awaited below: a failure while the steps run must not go unhandled meanwhile.
+      waiting.catch(() => undefined);
+      await action.during.run();
+    }
+    const ended = await waiting;
+    if (ended !== undefined) return log.ended(ended);
+    await this.write(Buffer.from(`DONE${CRLF}`), 'DONE', ctx);
+    return log.ended(await this.collect(tag, ctx, 'reading the response to IDLE after DONE', log));
+  }
+
+  /** Reads IDLE's responses until an untagged one matches (undefined), or the exchange ends (its status). */
+  private async awaitUntagged(tag: string, action: Extract<StepAction, { kind: 'idle' }>, ctx: StepContext, log: ResponseLog): Promise<string | undefined> {
     // Without g and y, test() keeps no lastIndex between lines.
     const until = new RegExp(action.until.source, action.until.flags.replace(/[gy]/g, ''));
     const deadline = Date.now() + action.idleTimeoutMs;
@@ -217,12 +232,13 @@ export class ImapSession implements ProtocolSession {
       } catch (err) {
         throw isMailprobeError(err) && err.code === ErrorCode.TIMEOUT ? noMatch() : err;
       }
-      if (ended !== undefined) return log.ended(ended);
+      if (ended !== undefined) return ended;
       const last = log.last();
-      if (isUntagged(last) && until.test(responseText(last).slice(2))) break;
+      if (isUntagged(last) && until.test(responseText(last).slice(2))) {
+        action.during?.matched();
+        return undefined;
+      }
     }
-    await this.write(Buffer.from(`DONE${CRLF}`), 'DONE', ctx);
-    return log.ended(await this.collect(tag, ctx, 'reading the response to IDLE after DONE', log));
   }
 
   /**

@@ -41,7 +41,10 @@ export function latencyCells(stats: LatencyStats): string[] {
   return [stats.p50Ms, stats.p90Ms, stats.p99Ms, stats.p999Ms, stats.maxMs, stats.meanMs].map(formatMs).concat(formatCount(stats.count));
 }
 
-/** Every latency row of a result: scenarios, their steps, connect and TLS. */
+/** The delivery latency's name in every report: from a submission's reply to the IDLE line showing it. */
+export const DELIVERY_LABEL = 'delivery (submit→visible)';
+
+/** Every latency row of a result: scenarios, their steps, connect, TLS and delivery (submit→visible). */
 export function latencyRows(result: LoadResult): { label: string; stats: LatencyStats }[] {
   const rows: { label: string; stats: LatencyStats }[] = [];
   const several = result.scenarios.length > 1;
@@ -52,6 +55,7 @@ export function latencyRows(result: LoadResult): { label: string; stats: Latency
   if (several) rows.push({ label: 'all scenario runs', stats: result.latency });
   if (result.connect.count > 0) rows.push({ label: 'connect', stats: result.connect });
   if (result.tls.count > 0) rows.push({ label: 'TLS handshake', stats: result.tls });
+  if (result.delivery?.count) rows.push({ label: DELIVERY_LABEL, stats: result.delivery });
   return rows;
 }
 

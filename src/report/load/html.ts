@@ -6,7 +6,7 @@
  */
 import { mergeEncoded } from '../../load/histogram.js';
 import type { LatencyStats, LoadResult } from '../../load/types.js';
-import { LATENCY_COLUMNS, describeSettings, formatBytes, formatCount, formatMs, formatPercent, formatRate, latencyCells, latencyRows, thresholdVerdict } from './format.js';
+import { DELIVERY_LABEL, LATENCY_COLUMNS, describeSettings, formatBytes, formatCount, formatMs, formatPercent, formatRate, latencyCells, latencyRows, thresholdVerdict } from './format.js';
 
 const WIDTH = 760;
 const HEIGHT = 260;
@@ -115,6 +115,7 @@ export function renderLoadHtml(result: LoadResult): string {
       : `<ul>${result.thresholds.map((th) => `<li class="${th.ok ? 'ok' : 'broken'}">${th.ok ? '✓' : '✗'} ${escapeHtml(th.message)}</li>`).join('')}</ul>`;
   const curves = result.scenarios.length > 1 ? result.scenarios.map((s) => ({ name: s.name, stats: s.latency })) : [{ name: 'scenario run', stats: result.latency }];
   const stepCurves = result.scenarios.length === 1 ? result.scenarios[0]!.steps.map((s) => ({ name: s.name, stats: s.latency })) : [];
+  if (result.delivery?.count) curves.push({ name: DELIVERY_LABEL, stats: result.delivery });
   const causes = Object.entries(result.errors.byCause).sort((a, b) => b[1] - a[1]);
   const codes = Object.entries(result.errors.byReplyCode).sort((a, b) => b[1] - a[1]);
   const errors =
