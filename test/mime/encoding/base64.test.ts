@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import fc from 'fast-check';
 import { base64Decode, base64Encode } from '../../../src/mime/encoding/base64.js';
+import { crlf76Kernel } from '../../../src/mime/encoding/crlf76-kernel.js';
 import { ProtocolError } from '../../../src/util/errors.js';
 import { libbase64 } from './oracles.js';
 
@@ -112,6 +114,32 @@ t.test('large inputs: encode spans many blocks for any line length; decode match
   t.equal(base64Encode(bytes, { wrap: false }).toString('latin1'), bytes.toString('base64'));
   t.ok(base64Decode(base64Encode(bytes)).equals(bytes));
   t.ok(base64Decode(base64Encode(bytes, { lineLength: 64, lineBreak: '\n' })).equals(bytes));
+});
+
+t.test('76 columns + CRLF, the SIMD kernel path, at every tail around its 512-line blocks, from unaligned views', async (t) => {
+  t.ok(crlf76Kernel, 'WebAssembly SIMD is there on Node ≥ 20');
+  const block = 57 * 512;
+  const backing = Buffer.from(Buffer.alloc(3 * block + 64).map((_, i) => (i * 151 + (i >> 7)) & 0xff));
+  for (const size of [56, 57, 58, 114, block - 57, block - 1, block, block + 1, block + 56, block + 57, 2 * block, 3 * block + 2]) {
+    for (const offset of [0, 1, 3]) {
+      const bytes = backing.subarray(offset, offset + size);
+      t.equal(base64Encode(bytes).toString('latin1'), wrapped(bytes), `${size} bytes at offset ${offset}`);
+    }
+  }
+});
+
+t.test('without WebAssembly (node --jitless) the 8-byte moves give the same bytes', async (t) => {
+  const script = [
+    `const { base64Encode } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/base64.js', import.meta.url).href)});`,
+    `const { crlf76Kernel } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/crlf76-kernel.js', import.meta.url).href)});`,
+    'const bytes = Buffer.from(Buffer.alloc(70_000).map((_, i) => (i * 151 + (i >> 7)) & 0xff));',
+    "process.stdout.write(JSON.stringify({ kernel: crlf76Kernel !== undefined, out: base64Encode(bytes).toString('latin1') }));",
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  t.equal(child.status, 0, child.stderr);
+  const { kernel, out } = JSON.parse(child.stdout) as { kernel: boolean; out: string };
+  t.equal(kernel, false, 'no kernel');
+  t.equal(out, wrapped(Buffer.from(Buffer.alloc(70_000).map((_, i) => (i * 151 + (i >> 7)) & 0xff))));
 });
 
 t.test('decode of long 76-column text with an irregularity anywhere agrees with Buffer.from', async (t) => {
