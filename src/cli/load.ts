@@ -14,6 +14,7 @@ import type { TargetMap } from '../scenario/types.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { driverFor } from '../protocols/registry.js';
 import { runLoad } from '../load/engine.js';
+import { isHttpLoad, runHttpLoad } from '../load/http-load.js';
 import { readLoadBlocks } from '../load/load-block.js';
 import { asLoadResult, mergeLoadResults } from '../load/merge.js';
 import { resolveSettings } from '../load/settings.js';
@@ -140,8 +141,7 @@ async function load(argv: LoadArgs): Promise<number> {
   const live = process.stderr.isTTY === true && !process.env.CI;
   let result: LoadResult;
   try {
-    result = await runLoad(scenarios, {
-      settings,
+    result = await (isHttpLoad(scenarios) ? runHttpLoad : runLoad)(scenarios, {      settings,
       targets,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       signal: controller.signal,

@@ -205,7 +205,17 @@ export async function runLoad(scenarios: readonly Scenario[], options: LoadOptio
     options.signal.removeEventListener('abort', stopNow);
   }
 
-  const figures = metrics.finish();
+  return finishLoad(metrics, options, startedAt, thresholds);
+}
+
+/** The load result from the gathered figures, thresholds evaluated: also for the HTTP load (http-load.ts). */
+export function finishLoad(
+  metrics: LoadMetrics,
+  options: Pick<LoadOptions, 'settings' | 'version' | 'signal'>,
+  startedAt: string,
+  thresholds: ReturnType<typeof parseThresholds>,
+): LoadResult {
+  const { settings } = options;  const figures = metrics.finish();
   const elapsedMs = metrics.elapsedMs();
   const seconds = elapsedMs / 1000;
   const { totals } = metrics;

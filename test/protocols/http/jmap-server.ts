@@ -18,10 +18,13 @@ export interface JmapServer {
   ca?: string;
   /** Requests served so far, by path. */
   requests: Map<string, number>;
+  /** Request targets (path and query) of /echo requests, in order. */
+  echoed: string[];
   close(): Promise<void>;
 }
 
 function json(res: http.ServerResponse, status: number, value: unknown): void {
+  if (status === 204 || status === 304) return void res.writeHead(status).end(); // RFC 9110 §15.3.5, §15.4.5: no content
   const body = JSON.stringify(value);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) }).end(body);
 }
@@ -32,7 +35,7 @@ function methodResponse(call: unknown): unknown[] {
   return [name, { accountId: args.accountId, state: 's1', list: [{ id: 'M1', name: 'Inbox', role: 'inbox' }], notFound: [] }, id];
 }
 
-function handle(req: http.IncomingMessage, res: http.ServerResponse, requests: Map<string, number>): void {
+function handle(req: http.IncomingMessage, res: http.ServerResponse, requests: Map<string, number>, echoed: string[]): void {
   const path = (req.url ?? '/').replace(/\?.*/, '');
   requests.set(path, (requests.get(path) ?? 0) + 1);
   const chunks: Buffer[] = [];
@@ -41,6 +44,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, requests: M
     if (path === '/slow') return; // never answers
     const status = /^\/status\/(\d{3})$/.exec(path);
     if (status) return json(res, Number(status[1]), { status: Number(status[1]) });
+    if (path === '/echo') echoed.push(req.url ?? '');
     if (path === '/echo') return json(res, 200, { method: req.method, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
     if (req.headers.authorization !== `Bearer ${TOKEN}`) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="jmap"');
@@ -72,7 +76,8 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, requests: M
 
 export async function startJmapServer(options: { tls?: boolean } = {}): Promise<JmapServer> {
   const requests = new Map<string, number>();
-  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => handle(req, res, requests);
+  const echoed: string[] = [];
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => handle(req, res, requests, echoed);
   const certificate = options.tls ? await createCertificate() : undefined;
   const server = certificate ? https.createServer({ cert: certificate.cert, key: certificate.key }, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,6 +86,7 @@ export async function startJmapServer(options: { tls?: boolean } = {}): Promise<
     url: `${certificate ? 'https' : 'http'}://127.0.0.1:${port}`,
     ...(certificate ? { ca: certificate.cert } : {}),
     requests,
+    echoed,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
