@@ -239,10 +239,14 @@ function decodeInto(input: Buffer, out: Buffer): number {
     }
     const b = input[i]!;
     if (b === EQUALS) {
-      const value = i + 3 <= n ? HEX_PAIR_VALUE[src.getUint16(i + 1, true)]! : -1;
+      let value = i + 3 <= n ? HEX_PAIR_VALUE[src.getUint16(i + 1, true)]! : -1;
       if (value >= 0) {
-        out[o++] = value;
-        i += 3;
+        // Escapes come in runs: a UTF-8 character is two to four of them.
+        do {
+          out[o++] = value;
+          i += 3;
+          value = i + 3 <= n && input[i] === EQUALS ? HEX_PAIR_VALUE[src.getUint16(i + 1, true)]! : -1;
+        } while (value >= 0);
         continue;
       }
       const afterBlanks = skipBlanks(input, i + 1);
@@ -255,6 +259,12 @@ function decodeInto(input: Buffer, out: Buffer): number {
     } else if (b === LF || (b === CR && input[i + 1] === LF)) {
       // Rule (3): blanks before a line break were added in transport: take back those already copied.
       for (let j = i - 1; j >= 0 && (input[j] === SPACE || input[j] === TAB); j--) o--;
+      if (b === CR) {
+        view.setUint16(o, CRLF_WORD, true);
+        o += 2;
+        i += 2;
+        continue;
+      }
     }
     out[o++] = b;
     i++;
