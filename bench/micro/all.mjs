@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-for (const name of ['base64-encode', 'base64-decode', 'qp-encode', 'qp-decode', 'encode-word', 'decode-words']) {
+for (const name of ['line-moves', 'base64-encode', 'base64-decode', 'qp-encode', 'qp-decode', 'encode-word', 'decode-words']) {
   console.log(`\n# ${name}`);
   execFileSync(process.execPath, [fileURLToPath(new URL(`./${name}.mjs`, import.meta.url))], { stdio: 'inherit' });
 }
