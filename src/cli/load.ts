@@ -141,7 +141,8 @@ async function load(argv: LoadArgs): Promise<number> {
   const live = process.stderr.isTTY === true && !process.env.CI;
   let result: LoadResult;
   try {
-    result = await (isHttpLoad(scenarios) ? runHttpLoad : runLoad)(scenarios, {      settings,
+    result = await (isHttpLoad(scenarios) ? runHttpLoad : runLoad)(scenarios, {
+      settings,
       targets,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       signal: controller.signal,
