@@ -198,10 +198,15 @@ async function auditDomain(domain: string, dns: DnsClient, settings: AuditSettin
 }
 
 function hostPlan(target: Extract<AuditTarget, { kind: 'host' }>, options: AuditOptions): HostPlan {
+  // An imap(s):// or pop3(s):// URL names that one service; smtp ones get --submission, --imap, --pop3 too.
+  const services: HostPlan['services'] =
+    target.protocol === 'smtp'
+      ? servicesFor(options, target.port, target.tls)
+      : [{ name: `${target.protocol}${target.tls === 'implicit' ? 's' : ''}` as ServiceName, protocol: target.protocol, port: target.port!, tls: target.tls }];
   return {
     name: target.servername ?? target.host,
     address: target.host,
-    services: servicesFor(options, target.port, target.tls),
+    services,
     ...(target.servername ? { servername: target.servername } : {}),
   };
 }

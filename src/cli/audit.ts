@@ -70,7 +70,7 @@ function portOption(name: string, value: number): number {
 const MAILBOX = /^[^\s<>@]+@[^\s<>@]+$/;
 
 async function optionsOf(argv: ArgumentsCamelCase<AuditArgs>): Promise<AuditOptions> {
-  if (argv.targets.length === 0) throw usage('give at least one domain, host[:port] or smtp(s):// URL to audit');
+  if (argv.targets.length === 0) throw usage('give at least one domain, host[:port] or smtp(s)://, imap(s)://, pop3(s):// URL to audit');
   for (const target of argv.targets) parseAuditTarget(target);
   const unknown = unmatchedGlobs([...argv.checks, ...argv.skip]);
   if (unknown.length > 0) throw usage(`no check id matches ${unknown.map((glob) => `"${glob}"`).join(', ')} (see mailprobe audit --help)`);
@@ -142,7 +142,7 @@ export const auditCommand = {
   describe: 'Audit mail domains and servers: DNS, TLS, relay, enumeration, authentication, SMTP smuggling',
   builder: (y: Argv) =>
     y
-      .positional('targets', { type: 'string', array: true, default: [] as string[], describe: 'Domains (audited through their MX hosts), host[:port] or smtp(s):// URLs' })
+      .positional('targets', { type: 'string', array: true, default: [] as string[], describe: 'Domains (audited through their MX hosts), host[:port], or smtp(s)://, imap(s)://, pop3(s):// URLs (one service each)' })
       .option('resolver', { type: 'string', describe: "DNS server to ask, IP[:PORT] (default: the system's)" })
       .option('port', { type: 'number', default: 25, describe: 'SMTP port of MX hosts and of hosts given without one' })
       .option('submission', { type: 'boolean', default: false, describe: 'Also audit submission (STARTTLS) and smtps (implicit TLS)' })

@@ -4,24 +4,15 @@
  * behind a finding that is not as pinned in full — and a mismatch turned into an MP_ASSERT_AUDIT failure.
  * The runner knows no check: it hands over ids, levels and the pattern. Imports audit/pin, results, wire types.
  */
-import { runPinnedAudit } from '../audit/pin.js';
+import { runPinnedAudit, type PinnedAudit } from '../audit/pin.js';
 import type { Protocol } from '../scenario/types.js';
 import { AssertCode } from '../results/types.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
-import type { Endpoint, TranscriptSink } from '../wire/types.js';
+import type { TranscriptSink } from '../wire/types.js';
 import type { StepOutcome } from './step-modifiers.js';
 
-export interface AuditStepContext {
-  protocol: Protocol;
-  endpoint: Endpoint;
-  checks: readonly string[];
-  levels: readonly string[];
-  match?: RegExp;
-  timeoutMs: number;
-  signal: AbortSignal;
-  startNs: bigint;
-  sink: TranscriptSink;
-}
+/** What audit/pin needs, with the session's protocol as the scenario names it, and where findings go. */
+export type AuditStepContext = Omit<PinnedAudit, 'protocol'> & { protocol: Protocol; sink: TranscriptSink };
 
 export async function runAuditStep(step: AuditStepContext): Promise<StepOutcome> {
   const { protocol } = step;

@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import t, { type Test } from 'tap';
 import { runAudit } from '../../src/audit/run.js';
 import { startRawServer } from '../helpers/raw-server.js';
-import { refusedPort, startScriptedSmtp, testCertificate } from './helpers/scripted-smtp.js';
+import { refusedPort, startScriptedSmtp, testCertificate, upgradeServerSide } from './helpers/scripted-smtp.js';
 import { auditOptions, levels } from './helpers/options.js';
 
 /** An IMAP peer: CAPABILITY, NOOP, LOGOUT and STARTTLS; `injectable` keeps what was pipelined after STARTTLS. */
@@ -34,10 +34,7 @@ async function imapPeer(injectable: boolean): Promise<(socket: net.Socket) => vo
             upgrading = true;
             const kept = injectable ? Buffer.from(buffer, 'latin1') : Buffer.alloc(0);
             buffer = '';
-            raw.removeAllListeners('data');
-            const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
-            secure.on('error', () => undefined);
-            secure.once('secure', () => {
+            upgradeServerSide(raw, context, (secure) => {
               socket = secure;
               upgrading = false;
               secure.on('data', onData);
@@ -80,4 +77,12 @@ t.test('IMAP STARTTLS: offered and working, versions and the certificate judged 
 
 t.test('IMAP STARTTLS that runs the command pipelined after it inside TLS fails (CVE-2011-0411)', async (t) => {
   t.match(await auditImap(t, true), { 'tls.starttls': 'pass', 'tls.starttls-injection': 'fail' });
+});
+
+t.test('an imap:// URL audits that one service, not SMTP', async (t) => {
+  const imap = await startRawServer(await imapPeer(false));
+  t.teardown(() => imap.close());
+  const result = await runAudit(auditOptions([`imap://127.0.0.1:${imap.port}`], { only: ['net', 'tls.starttls'] }));
+  t.same(result.subjects[0]!.services.map((service) => [service.name, service.url]), [['imap', `imap://127.0.0.1:${imap.port}`]]);
+  t.same(levels(result, 'imap'), { 'net.connect': 'pass', 'tls.starttls': 'pass' });
 });

@@ -48,6 +48,14 @@ export interface ScriptedSmtp {
 
 let certificate: Promise<{ cert: string; key: string }> | undefined;
 
+/** The server side of a STARTTLS: stops reading in clear, handshakes, and hands over the TLS socket. */
+export function upgradeServerSide(raw: net.Socket, context: tls.SecureContext, onSecure: (secure: tls.TLSSocket) => void): void {
+  raw.removeAllListeners('data');
+  const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
+  secure.on('error', () => undefined);
+  secure.once('secure', () => onSecure(secure));
+}
+
 /** One certificate per test process: generating takes ~0.1 s. */
 export function testCertificate(): Promise<{ cert: string; key: string }> {
   certificate ??= generate([{ name: 'commonName', value: 'localhost' }], {
@@ -126,10 +134,7 @@ export async function startScriptedSmtp(options: ScriptedSmtpOptions = {}): Prom
       // RFC 3207 §4 wants pipelined input discarded; 'injectable' keeps it (the CVE-2011-0411 bug).
       const kept = options.starttls === 'injectable' ? buffer : Buffer.alloc(0);
       buffer = Buffer.alloc(0);
-      raw.removeAllListeners('data');
-      const upgraded = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
-      upgraded.on('error', () => undefined);
-      upgraded.once('secure', () => {
+      upgradeServerSide(raw, context, (upgraded) => {
         socket = upgraded;
         secure = true;
         upgrading = false;
