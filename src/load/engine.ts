@@ -215,7 +215,8 @@ export function finishLoad(
   startedAt: string,
   thresholds: ReturnType<typeof parseThresholds>,
 ): LoadResult {
-  const { settings } = options;  const figures = metrics.finish();
+  const { settings } = options;
+  const figures = metrics.finish();
   const elapsedMs = metrics.elapsedMs();
   const seconds = elapsedMs / 1000;
   const { totals } = metrics;
