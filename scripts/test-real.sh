@@ -52,21 +52,23 @@ run_suite() {
   ((code <= 1)) || { echo "mailprobe exited with $code for $label" >&2; return "$code"; }
 }
 
-run_suite postfix scenarios/smtp \
+# Every suite runs at --concurrency 8 --repeat 3 (issue 3): runs that share a POP3 maildrop wait for each
+# other (their `exclusive:` keys), the others run side by side.
+run_suite postfix scenarios/smtp --concurrency 8 --repeat 3 \
   --target smtp://127.0.0.1:2525 --target submission=smtp://127.0.0.1:2587 --target smtps=smtps://127.0.0.1:2465 \
   --reporter console --reporter "junit=$REPORT_DIR/real-junit.xml" --reporter "json=$REPORT_DIR/real.json"
 
 # smtp-sink implements only the core of SMTP (no SIZE, STARTTLS or AUTH): it runs the scenarios tagged core.
-run_suite smtp-sink scenarios/smtp --tag core --target smtp://127.0.0.1:2526 \
+run_suite smtp-sink scenarios/smtp --tag core --target smtp://127.0.0.1:2526 --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-sink-junit.xml" --reporter "json=$REPORT_DIR/real-sink.json"
 
 # Dovecot's POP3 and IMAP, fed by Postfix: messages are delivered over SMTP and read back.
 DOVECOT_TARGETS=(--target smtp=smtp://127.0.0.1:2525 --target pop3=pop3://127.0.0.1:1110 --target imap=imap://127.0.0.1:1143)
-run_suite dovecot-pop3 scenarios/pop3 "${DOVECOT_TARGETS[@]}" --concurrency 8 \
+run_suite dovecot-pop3 scenarios/pop3 "${DOVECOT_TARGETS[@]}" --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-pop3-junit.xml" --reporter "json=$REPORT_DIR/real-pop3.json"
 run_suite dovecot-imap scenarios/imap test/fixtures/runs/imap-roundtrip "${DOVECOT_TARGETS[@]}" --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-imap-junit.xml" --reporter "json=$REPORT_DIR/real-imap.json"
-run_suite dovecot-mime scenarios/mime "${DOVECOT_TARGETS[@]}" \
+run_suite dovecot-mime scenarios/mime "${DOVECOT_TARGETS[@]}" --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-mime-junit.xml" --reporter "json=$REPORT_DIR/real-mime.json"
 run_suite delivery scenarios/delivery "${DOVECOT_TARGETS[@]}" --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-delivery-junit.xml" --reporter "json=$REPORT_DIR/real-delivery.json"

@@ -9,6 +9,8 @@ import { runScenarios, selectScenarios } from '../runner/run.js';
 import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
 import type { TargetMap } from '../scenario/types.js';
 import type { Sandbox } from '../sandbox/index.js';
+
+type SandboxModule = typeof import('../sandbox/index.js');
 import { driverFor } from '../protocols/registry.js';
 import { parseReporterSpec, writeReports, type ReporterSpec } from '../report/index.js';
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
@@ -86,7 +88,11 @@ async function readCa(file: string | undefined): Promise<string | undefined> {
  * The targets of the run: those given, or — with none given anywhere — the embedded sandbox's services,
  * started here and trusted through its own certificate.
  */
-async function targetsOf(argv: RunArgs, fromFiles: TargetMap): Promise<{ targets: TargetContext; sandbox?: Sandbox }> {
+async function targetsOf(
+  argv: RunArgs,
+  fromFiles: TargetMap,
+  sandboxModule: Promise<SandboxModule> | undefined,
+): Promise<{ targets: TargetContext; sandbox?: Sandbox }> {
   const given = parseTargetArgs(argv.target);
   const named = { ...fromFiles, ...given.named };
   const ca = await readCa(argv.ca);
@@ -94,8 +100,9 @@ async function targetsOf(argv: RunArgs, fromFiles: TargetMap): Promise<{ targets
     const tls = { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) };
     return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls } };
   }
-  // Loaded only when needed: smtp-server and the certificate library cost ~0.4 s to import.
-  const { startSandbox } = await import('../sandbox/index.js');
+  // Started only when needed; imported early by run() when no --target is given (smtp-server and the
+  // certificate library cost ~0.5 s to import).
+  const { startSandbox } = await (sandboxModule ?? import('../sandbox/index.js'));
   const sandbox = await startSandbox();
   return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
 }
@@ -103,6 +110,9 @@ async function targetsOf(argv: RunArgs, fromFiles: TargetMap): Promise<{ targets
 async function run(argv: RunArgs): Promise<number> {
   const options = parseOptions(argv);
   const paths = argv.paths.length > 0 ? argv.paths : [BUILTIN_SCENARIOS];
+  // With no --target the sandbox is likely needed: its import (~0.5 s) overlaps the loading of the files.
+  const sandboxModule = argv.target.length === 0 ? import('../sandbox/index.js') : undefined;
+  sandboxModule?.catch(() => undefined); // awaited (and its failure reported) only if the sandbox is needed
   const loaded = await loadScenarios(paths, { cwd: process.cwd(), env: process.env });
   if (loaded.issues.length > 0) {
     printIssues(loaded.issues);
@@ -113,7 +123,7 @@ async function run(argv: RunArgs): Promise<number> {
 
   const live = options.reporters.some((r) => r.name === 'console');
   const consoleOptions: ConsoleOptions = { color: useColor(process.stdout) };
-  const { targets, sandbox } = await targetsOf(argv, loaded.targets);
+  const { targets, sandbox } = await targetsOf(argv, loaded.targets, sandboxModule);
   if (sandbox && live) {
     const services = Object.entries(sandbox.targets).map(([name, url]) => `${name}=${url}`).join(' ');
     process.stdout.write(`no --target given: running against the embedded sandbox (${services})\n\n`);
