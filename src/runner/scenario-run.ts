@@ -9,7 +9,6 @@ import type { ProtocolDriver, ProtocolSession } from '../protocols/types.js';
 import type { TranscriptSink } from '../wire/types.js';
 import type { Failure, Outcome, ScenarioResult, StepResult } from '../results/types.js';
 import { AssertCode } from '../results/types.js';
-import { compilePattern } from '../scenario/pattern.js';
 import { Transcript } from '../wire/transcript.js';
 import { ErrorCode, MailprobeError, toMailprobeError } from '../util/errors.js';
 import { formatDuration } from '../util/duration.js';
@@ -17,7 +16,7 @@ import { Limits } from '../util/limits.js';
 import { messageIdOf } from '../mime/message.js';
 import { checkReply } from './expect.js';
 import { Scope, type Builtins } from './scope.js';
-import { actionSecrets, stepLabel, toAction } from './steps.js';
+import { actionSecrets, patternRegex, stepLabel, toAction } from './steps.js';
 import { MissingTargetError, resolveSessionTarget, type Target, type TargetContext } from './targets.js';
 import { compareMessages } from './roundtrip.js';
 import { runAuditStep } from './audit-step.js';
@@ -93,7 +92,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   let failure: Failure | undefined;
   let skipped = false;
 
-  const compile = (p: Pattern): RegExp => compilePattern(p, scope.text(p.source));
+  const compile = (p: Pattern): RegExp => patternRegex(p, scope.text(p.source));
 
   async function sessionFor(name: string, stepTimeoutMs: number): Promise<OpenSession> {
     const open = sessions.get(name);

@@ -3,7 +3,7 @@
  * reports. Never reads a secret into a label: labels come from the templates as written.
  */
 import { readFile } from 'node:fs/promises';
-import type { MessageSource, Step } from '../scenario/types.js';
+import type { MessageSource, Pattern, Step } from '../scenario/types.js';
 import type { StepAction } from '../protocols/types.js';
 import { unescapeRaw } from '../scenario/escapes.js';
 import { compilePattern } from '../scenario/pattern.js';
@@ -57,6 +57,18 @@ function renderLabel(step: Step): string {
     case 'audit':
       return `audit: ${step.checks.join(', ')}`;
   }
+}
+
+/** Regexes of patterns without placeholders, compiled once: a load checks the same patterns at every run. */
+const compiled = new WeakMap<Pattern, RegExp>();
+
+/** The pattern's regex for its interpolated source; a shared one is rewound (g and y flags keep lastIndex). */
+export function patternRegex(p: Pattern, interpolated: string): RegExp {
+  if (interpolated !== p.source) return compilePattern(p, interpolated);
+  let re = compiled.get(p);
+  if (re === undefined) compiled.set(p, (re = compilePattern(p, interpolated)));
+  re.lastIndex = 0;
+  return re;
 }
 
 /** The message's exact bytes as they will be sent (CRLF line endings). `stepIndex` seeds a built message. */
@@ -142,7 +154,7 @@ export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: 
     case 'idle':
       return {
         kind: 'idle',
-        until: compilePattern(step.until, scope.text(step.until.source)),
+        until: patternRegex(step.until, scope.text(step.until.source)),
         idleTimeoutMs: step.idleTimeoutMs ?? defaultIdleMs,
       };
     case 'request': {

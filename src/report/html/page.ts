@@ -60,7 +60,7 @@ th:first-child,td:first-child{text-align:left}code,pre{font:12.5px/1.4 ui-monosp
 pre{background:#f9fafb;border:1px solid #e5e7eb;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;margin:.25rem 0}
 .badge{display:inline-block;min-width:3.5em;text-align:center;border-radius:3px;padding:0 .35em;font-size:12px;font-weight:600;color:#fff;background:#6b7280}
 .badge.pass{background:#15803d}.badge.fail{background:#b91c1c}.badge.warn{background:#b45309}.badge.skip{background:#6b7280}.badge.info{background:#2563eb}
-.muted{color:#6b7280}.counts span{margin-right:1rem}`;
+.muted{color:#6b7280}`;
 
 /** sha256 source of an inline script, as a CSP script-src entry (CSP Level 2 §4.2.4). */
 function scriptHash(script: string): string {

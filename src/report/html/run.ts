@@ -11,7 +11,7 @@ import { html, renderPage, type Html } from './page.js';
 import { SCENARIO_STYLE, failureArticle, outcomeBadge, scenarioDetails, withoutCredentials } from './scenario.js';
 
 const STYLE = `${SCENARIO_STYLE}
-.summary .counts{font-size:15px}#tag-filter{margin:.5rem 0}#tag-filter label{margin-right:.75rem;white-space:nowrap}
+.summary .counts{font-size:15px}.counts>span{margin-right:1rem}#tag-filter{margin:.5rem 0}#tag-filter label{margin-right:.75rem;white-space:nowrap}
 .suite h3{font-family:ui-monospace,monospace}.file{margin:.25rem 0 .75rem}.file h4{margin:.5rem 0 .25rem;font:600 13px ui-monospace,monospace}`;
 
 /**
@@ -59,10 +59,18 @@ ${tags.length > 0 ? html`<form id="tag-filter" hidden="hidden"><strong>Tags</str
 </section>`;
 }
 
-/** "scenarios/smtp" for "scenarios/smtp/relay.yaml"; "." for a file in the current directory. */
-function suiteOf(file: string): string {
-  const slash = file.lastIndexOf('/');
-  return slash === -1 ? '.' : file.slice(0, slash);
+/** "scenarios/smtp/" for "scenarios/smtp/relay.yaml"; "" for a file in the current directory. */
+function directoryOf(file: string): string {
+  return file.slice(0, file.lastIndexOf('/') + 1);
+}
+
+/** The directory every file is in ("/work/suites/" for absolute paths), shown once instead of on every heading. */
+function commonDirectory(files: readonly string[]): string {
+  let common = directoryOf(files[0] ?? '');
+  for (const file of files) {
+    while (!file.startsWith(common)) common = directoryOf(common.slice(0, -1));
+  }
+  return common;
 }
 
 function countLine(results: readonly ScenarioResult[]): string {
@@ -78,10 +86,12 @@ export function renderRunHtml(run: RunResult): string {
   const notPassed = run.scenarios.filter((s) => NOT_PASSED.has(s.outcome));
   const skipped = run.scenarios.filter((s) => s.outcome === 'skipped');
 
+  const root = commonDirectory(run.scenarios.map((s) => s.file));
   const bySuite = new Map<string, Map<string, ScenarioResult[]>>();
   for (const s of [...run.scenarios].sort((a, b) => a.file.localeCompare(b.file) || a.span.line - b.span.line || a.repetition - b.repetition)) {
-    const files = bySuite.get(suiteOf(s.file)) ?? new Map<string, ScenarioResult[]>();
-    bySuite.set(suiteOf(s.file), files.set(s.file, [...(files.get(s.file) ?? []), s]));
+    const suite = directoryOf(s.file).slice(root.length) || './';
+    const files = bySuite.get(suite) ?? new Map<string, ScenarioResult[]>();
+    bySuite.set(suite, files.set(s.file, [...(files.get(s.file) ?? []), s]));
   }
 
   const body = html`<h1>mailprobe run report</h1>
@@ -92,9 +102,9 @@ ${summary(run, tags)}
 ${skipped.length === 0 ? '' : html`<section id="skipped"><h2>Skipped (${skipped.length})</h2><ul>${skipped.map(
     (s) => html`<li data-tags="${tagIds(s)}">${outcomeBadge('skipped')} ${oneLine(s.name)} <span class="muted">${s.file}:${s.span.line}</span>: ${s.failure?.message ?? 'no reason given'}</li>`,
   )}</ul></section>`}
-<section id="scenarios"><h2>Scenarios by suite and file</h2>${[...bySuite].map(
-    ([suite, files]) => html`<div class="suite"><h3>${suite}/</h3>${[...files].map(
-      ([file, results]) => html`<div class="file"><h4>${file} <span class="muted">${countLine(results)}</span></h4>${results.map((s) => scenarioDetails(s, positions.get(s)!, tagIds(s)))}</div>`,
+<section id="scenarios"><h2>Scenarios by suite and file</h2>${root === '' ? '' : html`<p class="muted">Files under <code>${root}</code></p>`}${[...bySuite].map(
+    ([suite, files]) => html`<div class="suite"><h3>${suite}</h3>${[...files].map(
+      ([file, results]) => html`<div class="file"><h4>${file.slice(root.length)} <span class="muted">${countLine(results)}</span></h4>${results.map((s) => scenarioDetails(s, positions.get(s)!, tagIds(s)))}</div>`,
     )}</div>`,
   )}</section>`;
   return renderPage({ title: 'mailprobe run report', style: STYLE, body, ...(tags.length > 0 ? { script: TAG_FILTER_SCRIPT } : {}) });

@@ -31,9 +31,10 @@ function tagList(tags: readonly string[]): Html {
   return html`<span class="tags">${tags.map((tag) => html`<code>${tag}</code>`)}</span>`;
 }
 
-/** "Relay is refused (repetition 2)  FAIL  130ms  file:line" as one heading line. */
-function titleLine(s: ScenarioResult): Html {
-  return html`${outcomeBadge(s.outcome)} <strong>${scenarioTitle(s)}</strong> <span class="muted">${formatDuration(s.durationMs)} · ${formatFileLine(s.span)}</span> ${tagList(s.tags)}`;
+/** "FAIL Relay is refused (repetition 2) 130ms · file:line" as one line; "line N" under the file's own heading. */
+function titleLine(s: ScenarioResult, where: 'file' | 'line'): Html {
+  const at = where === 'file' ? formatFileLine(s.span) : `line ${s.span.line}`;
+  return html`${outcomeBadge(s.outcome)} <strong>${scenarioTitle(s)}</strong> <span class="muted">${formatDuration(s.durationMs)} · ${at}</span> ${tagList(s.tags)}`;
 }
 
 /**
@@ -115,13 +116,16 @@ export function failureArticle(s: ScenarioResult, position: number, tagIds: stri
       ? html`<p>at <code>${formatSpan(span)}</code></p>`
       : '';
   return html`<article class="failure ${s.outcome}" id="${failureId(position)}" data-tags="${tagIds}">
-<h3>${titleLine(s)}</h3>${where}${failure ? html`${messageBlock(failure)}${expectedVsGot(failure)}` : ''}${transcriptBlock(s, FILE_REPORT_TRANSCRIPT_TAIL)}
+<h3>${titleLine(s, 'file')}</h3>${where}${failure ? html`${messageBlock(failure)}${expectedVsGot(failure)}` : ''}${transcriptBlock(s, FILE_REPORT_TRANSCRIPT_TAIL)}
 </article>`;
 }
 
-/** A scenario as a collapsed line that opens on its targets and steps (and links to its failure, if any). */
+/**
+ * A scenario as a collapsed line under its file's heading, opening on its targets and steps (and linking to
+ * its failure, if any).
+ */
 export function scenarioDetails(s: ScenarioResult, position: number, tagIds: string): Html {
   const link = s.outcome === 'failed' || s.outcome === 'error' || s.outcome === 'interrupted' ? html` <a href="#${failureId(position)}">failure</a>` : '';
   const reason = s.outcome === 'skipped' && s.failure ? html`<p>skipped: ${s.failure.message}</p>` : '';
-  return html`<details class="scenario" data-tags="${tagIds}"><summary>${titleLine(s)}${link}</summary><div class="body">${targetLine(s)}${reason}${stepTable(s)}</div></details>`;
+  return html`<details class="scenario" data-tags="${tagIds}"><summary>${titleLine(s, 'line')}${link}</summary><div class="body">${targetLine(s)}${reason}${stepTable(s)}</div></details>`;
 }
