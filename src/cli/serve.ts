@@ -29,6 +29,7 @@ interface ServeArgs {
   fault: FaultName | undefined;
   'ca-out': string | undefined;
   'unknown-recipients': UnknownRecipientPolicy;
+  maildir: string | undefined;
 }
 
 function waitForStopSignal(): Promise<NodeJS.Signals> {
@@ -63,14 +64,19 @@ export const serveCommand = {
         describe: 'Misbehave this way on every service it applies to (see below)',
       })
       .option('ca-out', { type: 'string', describe: "Write the sandbox's certificate (PEM) here, for clients to trust" })
+      .option('maildir', {
+        type: 'string',
+        describe: 'Keep mail in Maildirs under this directory (DIR/<user>, Maildir++ folders), loaded at start, instead of in memory',
+      })
       .option('unknown-recipients', {
         type: 'string',
         choices: UNKNOWN_RECIPIENT_POLICIES,
-        default: 'reject',
+        default: 'reject' as UnknownRecipientPolicy,
         describe: 'RCPT TO an unknown user@example.test: reject (550 5.1.1), or accept and bounce (RFC 3464 DSN to the sender)',
       })
       .epilogue(
-        'Users: alice/alicepw, bob/bobpw, carol/carolpw @example.test. Mail to them is kept in memory.\n\nFaults:\n' +
+        'Users: alice/alicepw, bob/bobpw, carol/carolpw, dave/davepw, erin/erinpw @example.test. Mail to them is kept in\n' +
+          'memory, or with --maildir DIR in DIR/<user> (a restart on the same DIR finds it again, UIDs included).\n\nFaults:\n' +
           FAULT_NAMES.map((name) => `  ${name.padEnd(26)} ${FAULTS[name].description} [${FAULTS[name].protocols.join(', ')}]`).join('\n'),
       ),
   handler: async (argv: ArgumentsCamelCase<ServeArgs>): Promise<void> => {
@@ -89,12 +95,14 @@ export const serveCommand = {
       unknownRecipients: argv.unknownRecipients,
       log: (line) => process.stderr.write(`${line}\n`),
       ...(argv.fault === undefined ? {} : { fault: argv.fault }),
+      ...(argv.maildir === undefined ? {} : { maildir: argv.maildir }),
     });
     if (argv.fault !== undefined) process.stdout.write(`fault      ${argv.fault}: ${FAULTS[argv.fault].description}\n`);
     if (argv.caOut !== undefined) await writeFile(argv.caOut, sandbox.ca);
     for (const [name, url] of Object.entries(sandbox.targets)) process.stdout.write(`${name.padEnd(10)} ${url}\n`);
     process.stdout.write(
       `users      ${sandbox.users.map((u) => `${u.name}@${sandbox.domain}`).join(', ')}\n` +
+        (argv.maildir === undefined ? '' : `maildir    ${argv.maildir}/<user>\n`) +
         `run        mailprobe run scenarios/smtp ${Object.entries(sandbox.targets).map(([n, u]) => `--target ${n}=${u}`).join(' ')}${argv.caOut ? ` --ca ${argv.caOut}` : ' --insecure'}\n` +
         'Ctrl-C stops the sandbox.\n',
     );

@@ -1,8 +1,8 @@
 /**
  * The embedded sandbox: mailprobe's own mail system on loopback, the default target when no --target is
  * given, and `mailprobe serve`. SMTP (smtp, submission, smtps), POP3 (pop3, pop3s) and IMAP (imap, imaps)
- * serve one in-memory store. With `fault`, the services of the protocols that fault applies to are
- * replaced by listeners that misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate +
+ * serve one store, in memory or (`maildir`) persisted in Maildirs. With `fault`, the services of the
+ * protocols that fault applies to are replaced by listeners that misbehave that way (faults/table.ts). Start takes ~0.1 s (certificate +
  * listeners); close() frees every socket and timer so the process can exit.
  * Imports sandbox/ modules only (they import smtp-server, selfsigned, node:* and the pure src/mime builder);
  * the CLI and runner import this module, never the other way round.
@@ -14,6 +14,7 @@ import { SandboxLimits } from './limits.js';
 import { IMAP_LISTENERS, startImap, type ImapListenerName } from './imap/server.js';
 import { POP3_LISTENERS, startPop3, type Pop3ListenerName } from './pop3/server.js';
 import { SMTP_LISTENERS, startSmtp, type SmtpListenerName } from './smtp.js';
+import { openMaildir } from './maildir/index.js';
 import { MailStore } from './store.js';
 import { createCertificate } from './tls.js';
 import { DEFAULT_USERS, SANDBOX_DOMAIN, UserDirectory, type SandboxUser } from './users.js';
@@ -48,6 +49,11 @@ export interface SandboxOptions {
   unknownRecipients?: UnknownRecipientPolicy;
   /** Told, one line each, about mail the sandbox drops (remote recipients, notifications it cannot deliver). */
   log?: (line: string) => void;
+  /**
+   * Keep the store in Maildirs under this directory (DIR/<user>, Maildir++ folders) instead of memory
+   * only: loaded at start (ours, or another program's such as Dovecot's), written as it changes.
+   */
+  maildir?: string;
 }
 
 export interface Sandbox {
@@ -89,6 +95,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? DEFAULT_HOST;
   const users = new UserDirectory(options.users ?? DEFAULT_USERS, options.domain ?? SANDBOX_DOMAIN);
   const store = new MailStore(users.users);
+  const log = options.log ?? (() => undefined);
   const certificate = await createCertificate();
   const hostname = `mx.${users.domain}`;
   const port = (name: SandboxServiceName): number => options.ports?.[name] ?? 0;
@@ -110,14 +117,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         users,
         store,
         unknownRecipients: options.unknownRecipients ?? 'reject',
-        log: options.log ?? (() => undefined),
+        log,
       }),
     () => faulty('pop3', POP3_LISTENERS) ?? startPop3({ host, ports: { pop3: port('pop3'), pop3s: port('pop3s') }, hostname, certificate, users, store }),
     () => faulty('imap', IMAP_LISTENERS) ?? startImap({ host, ports: { imap: port('imap'), imaps: port('imaps') }, hostname, certificate, users, store }),
   ];
+  // Loaded before any service listens, so that the first session sees what was kept.
+  const persistence = options.maildir === undefined ? undefined : await openMaildir(options.maildir, store, users.users.map((user) => user.name), log);
   const started: Started[] = [];
   const closeAll = async (): Promise<void> => {
     await Promise.all(started.map((service) => service.close()));
+    // After the services: what their last sessions changed is written too.
+    await persistence?.close();
   };
   try {
     for (const start of starters) started.push(await start());

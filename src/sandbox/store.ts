@@ -83,6 +83,10 @@ function isValidMailboxName(name: string): boolean {
   );
 }
 
+function sizeOf(messages: readonly StoredMessage[]): number {
+  return messages.reduce((sum, m) => sum + m.bytes.length, 0);
+}
+
 export class MailStore extends EventEmitter<StoreEvents> {
   private readonly users = new Map<string, UserState>();
   /** UIDVALIDITY values must differ between mailboxes that ever had the same name; time + counter does. */
@@ -161,6 +165,32 @@ export class MailStore extends EventEmitter<StoreEvents> {
     return this.createIn(state, user, normalized);
   }
 
+  /**
+   * Puts back a mailbox as it was persisted (sandbox/maildir), before any session starts: its UIDVALIDITY
+   * (a new one when absent), next UID and messages (UIDs ascending, below uidNext) replace what the store
+   * has; missing superiors are created. Emits nothing. A user over quota keeps what was there; only new
+   * mail is refused. Returns the mailbox.
+   */
+  restoreMailbox(user: string, name: string, saved: { uidValidity?: number; uidNext: number; messages: readonly StoredMessage[] }): Mailbox {
+    const state = this.userState(user);
+    const normalized = normalizeMailboxName(name);
+    if (!isValidMailboxName(normalized)) throw new Error(`invalid mailbox name "${name}"`);
+    const parts = normalized.split(HIERARCHY_DELIMITER);
+    for (let depth = 1; depth < parts.length; depth++) {
+      const superior = parts.slice(0, depth).join(HIERARCHY_DELIMITER);
+      if (!state.mailboxes.has(superior)) this.addMailbox(state, superior);
+    }
+    const previous = state.mailboxes.get(normalized);
+    if (previous) state.bytes -= sizeOf(previous.messages);
+    const uidValidity = saved.uidValidity ?? this.nextUidValidity++;
+    const box: MailboxState = { name: normalized, uidValidity, uidNext: saved.uidNext, messages: [...saved.messages] };
+    state.mailboxes.set(normalized, box);
+    state.bytes += sizeOf(saved.messages);
+    // RFC 9051 §2.3.1.1: a mailbox created later must not get a UIDVALIDITY an earlier one had.
+    this.nextUidValidity = Math.max(this.nextUidValidity, uidValidity + 1);
+    return box;
+  }
+
   /** Replaces a message's flags (RFC 9051 §6.4.6 STORE does the set arithmetic before calling this). */
   setFlags(user: string, mailbox: string, uid: number, flags: Iterable<string>): StoredMessage {
     const box = this.mailboxState(this.userState(user), user, mailbox);
@@ -180,7 +210,7 @@ export class MailStore extends EventEmitter<StoreEvents> {
     const removed = box.messages.filter((m) => wanted.has(m.uid));
     if (removed.length === 0) return [];
     box.messages = box.messages.filter((m) => !wanted.has(m.uid));
-    state.bytes -= removed.reduce((sum, m) => sum + m.bytes.length, 0);
+    state.bytes -= sizeOf(removed);
     const removedUids = removed.map((m) => m.uid);
     this.emit('change', { type: 'expunge', user, mailbox: box.name, uids: removedUids });
     return removedUids;
@@ -196,7 +226,7 @@ export class MailStore extends EventEmitter<StoreEvents> {
     if (box.name === INBOX) throw new Error('INBOX cannot be deleted');
     if (this.inferiors(state, box.name).length > 0) throw new Error(`mailbox "${box.name}" has inferiors; delete them first`);
     state.mailboxes.delete(box.name);
-    state.bytes -= box.messages.reduce((sum, m) => sum + m.bytes.length, 0);
+    state.bytes -= sizeOf(box.messages);
     this.emit('change', { type: 'delete', user, mailbox: box.name });
   }
 
