@@ -19,6 +19,7 @@ import { Scope, type Builtins } from './scope.js';
 import { actionSecrets, patternRegex, stepLabel, toAction } from './steps.js';
 import { MissingTargetError, resolveSessionTarget, type Target, type TargetContext } from './targets.js';
 import { compareMessages } from './roundtrip.js';
+import { DeliveryClock } from './delivery-clock.js';
 import { runAuditStep } from './audit-step.js';
 import { retrying, unmetCondition, type StepOutcome } from './step-modifiers.js';
 
@@ -37,6 +38,8 @@ export interface ScenarioRunOptions {
    * sparing the rendering of every byte). Called as the session starts connecting, so the sink can time it.
    */
   transcriptSink?: (session: string) => TranscriptSink;
+  /** Each delivery (submit→visible) latency an IDLE with `during:` measured, in ms. */
+  onDelivery?: (latencyMs: number) => void;
 }
 
 /** Steps that use a session's connection. */
@@ -141,6 +144,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   async function sendAndCheck(step: ProtocolStep, { driver, session }: OpenSession, stepTimeoutMs: number): Promise<StepOutcome> {
     const action = await toAction(step, scope, stepTimeoutMs);
     for (const secret of actionSecrets(action)) transcript.addSecret(secret);
+    const clock = action.kind === 'idle' && step.kind === 'idle' && step.during ? duringOf(step, step.during) : undefined;
+    if (clock && action.kind === 'idle') action.during = clock;
     const sentAt = process.hrtime.bigint();
     let reply;
     try {
@@ -151,7 +156,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       }
       throw err;
     }
-    const latencyMs = elapsedMs(sentAt);
+    const delivery = clock?.latencyMs();
+    if (delivery !== undefined) options.onDelivery?.(delivery);
+    // `within:` of an IDLE with `during:` bounds the delivery latency, not the whole wait.
+    const latencyMs = delivery ?? elapsedMs(sentAt);
     if (step.kind === 'close' || step.kind === 'expect_close') {
       sessions.delete(step.session);
       await session.close();
@@ -187,11 +195,22 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     skipped = err instanceof MissingTargetError;
   }
 
-  for (const step of scenario.steps) {
+  /** An IDLE's `during:` steps: the `count` steps after it, each run (and its result kept) in its place. */
+  function duringOf(idle: Step, count: number): DeliveryClock {
+    const first = scenario.steps.indexOf(idle) + 1;
+    return new DeliveryClock(count, async (k) => {
+      await runStep(first + k);
+      return steps[first + k]!;
+    });
+  }
+
+  /** Runs the step at `position` of the scenario's steps and keeps its result at the same position. */
+  async function runStep(position: number): Promise<void> {
+    const step = scenario.steps[position]!;
     const base = { index: step.index, label: transcript.mask(stepLabel(step)), kind: step.kind, session: step.session, span: step.span };
     if (failure || signal.aborted) {
-      steps.push({ ...base, outcome: options.signal.aborted ? 'interrupted' : 'skipped', startMs: elapsedMs(startNs), durationMs: 0 });
-      continue;
+      steps[position] = { ...base, outcome: options.signal.aborted ? 'interrupted' : 'skipped', startMs: elapsedMs(startNs), durationMs: 0 };
+      return;
     }
     const stepStart = process.hrtime.bigint();
     const stepTimeoutMs = step.timeoutMs ?? timeoutMs;
@@ -200,7 +219,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       result = await perform(step, stepTimeoutMs);
     } catch (err) {
       const reason = signal.aborted ? signal.reason : err;
-      result = { failure: errorFailure(reason) };
+      // Only a step inside an IDLE's `during:` fails while another runs: its failure is the run's.
+      result = failure ? { skipped: 'a step inside its `during:` did not pass' } : { failure: errorFailure(reason) };
     }
     const stepResult: StepResult = {
       ...base,
@@ -216,7 +236,12 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       failure = { ...result.failure, span: step.span, step: step.index };
       stepResult.failure = failure;
     }
-    steps.push(stepResult);
+    steps[position] = stepResult;
+  }
+
+  // An IDLE runs its `during:` steps itself; the loop finds their places filled.
+  for (let position = 0; position < scenario.steps.length; position++) {
+    if (steps[position] === undefined) await runStep(position);
   }
 
   clearTimeout(deadlineTimer);

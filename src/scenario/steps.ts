@@ -37,6 +37,39 @@ export interface Sessions {
   declared: ReadonlySet<string>;
 }
 
+/**
+ * Builds a list of step nodes, numbering the steps from `counter.next`. An idle's `during:` steps follow it,
+ * flattened (its `during` counts them), and are built before it: they cannot use what the idle captures,
+ * which exists only once it ends. They must not use the idling session, nor hold a `during:` of their own.
+ */
+export function buildSteps(nodes: readonly YNode[], sessions: Sessions, ctx: BuildContext, counter = { next: 0 }): Step[] {
+  const steps: Step[] = [];
+  for (const node of nodes) {
+    const index = counter.next++;
+    const duringNode = node.kind === 'map' ? duringOf(node) : undefined;
+    const nested = duringNode?.kind === 'seq' ? buildSteps(duringNode.items, sessions, ctx, counter) : [];
+    const step = buildStep(node, index, sessions, ctx);
+    if (step?.kind !== 'idle' || !duringNode) {
+      if (step) steps.push(step);
+      continue;
+    }
+    for (const inner of nested) {
+      if (inner.session === step.session) {
+        ctx.issue(inner.span, `this step is inside \`during\` of an IDLE on session \`${inner.session}\`: it needs another session (\`session:\`), the idling one only waits`);
+      } else if (inner.kind === 'idle' && inner.during !== undefined) {
+        ctx.issue(inner.span, '`during` steps cannot hold a `during` of their own');
+      }
+    }
+    steps.push({ ...step, during: nested.length }, ...nested);
+  }
+  return steps;
+}
+
+function duringOf(step: YMap): YNode | undefined {
+  const idle = child(step, 'idle');
+  return idle?.kind === 'map' ? child(idle, 'during') : undefined;
+}
+
 /** Builds the step and, on success, defines its captures and `as:` name in ctx.scope for later steps. */
 export function buildStep(
   node: YNode,

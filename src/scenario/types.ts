@@ -127,6 +127,12 @@ export interface IdleStep extends StepCommon {
   kind: 'idle';
   until: Pattern;
   idleTimeoutMs?: number;
+  /**
+   * `during:` — how many of the steps right after this one in `steps` are its own (the list flattened): they
+   * run on other sessions once the server has accepted IDLE, while it waits for the matching line; the
+   * time from their submission to that line is the run's submit→visible (delivery) latency.
+   */
+  during?: number;
 }
 export interface SleepStep extends StepCommon {
   kind: 'sleep';

@@ -3,7 +3,7 @@
  * (transcript, reply, name, evidence) tries to close the page's elements and run script — an audited
  * server controls all of it.
  */
-import { AUDIT_RESULT_VERSION, type AuditResult, type Finding } from '../../../src/audit/types.js';
+import { AUDIT_RESULT_VERSION, LEVELS, type AuditResult, type Finding, type LevelCounts } from '../../../src/audit/types.js';
 import { BENCH_REPORT_VERSION, type BenchReport } from '../../../src/bench/report-types.js';
 import { AssertCode, type ScenarioResult } from '../../../src/results/types.js';
 import { passed } from '../fixtures/results.js';
@@ -39,7 +39,23 @@ function finding(id: string, level: Finding['level'], summary: string, extra: Pa
   return { id, area: id.split('.')[0] as Finding['area'], title: `title of ${id}`, rule: 'RFC 5321 §3.6.2', level, summary, evidence: [], durationMs: 12, ...extra };
 }
 
-/** A domain and its MX: a warning on the domain, a failure (evidence from the server: hostile) on the MX. */
+const domainFindings = [finding('dns.mx', 'pass', '1 MX: mx.example.test'), finding('dns.dmarc', 'warn', 'no DMARC record')];
+const mxFindings = [
+  finding('net.connect', 'pass', 'answers'),
+  finding('smtp.banner', 'warn', `greeting discloses the software: ${INJECTION}`, { evidence: [{ session: 'smtp', dir: 's', atMs: 1, text: `220 ${INJECTION}\r\n` }] }),
+  finding('smtp.software', 'info', 'Postfix'),
+  finding('relay.external', 'fail', 'relay recipient accepted at RCPT (250): open relay', {
+    details: ['probe 1: <relay-test@x.invalid> → 250'],
+    evidence: [
+      { session: 'relay', dir: 'c', atMs: 1, text: 'RCPT TO:<relay-test@x.invalid>\r\n' },
+      { session: 'relay', dir: 's', atMs: 2, text: `250 2.1.5 ${INJECTION}\r\n` },
+    ],
+  }),
+  finding('smuggling.lf-dot-lf', 'skipped', 'delivers mail: runs only with --intrusive --rcpt ADDRESS'),
+];
+const levels = [...domainFindings, ...mxFindings].map((f) => f.level);
+
+/** A domain and its MX: a warning on the domain, a failure and a warning on the MX (evidence from the server: hostile). */
 export const sampleAudit: AuditResult = {
   version: AUDIT_RESULT_VERSION,
   tool: { name: 'mailprobe', version: '0.1.0' },
@@ -47,39 +63,15 @@ export const sampleAudit: AuditResult = {
   durationMs: 1234,
   targets: ['example.test'],
   deadlineReached: false,
-  summary: { fail: 1, warn: 2, pass: 2, info: 1, skipped: 1 },
+  summary: Object.fromEntries(LEVELS.map((level) => [level, levels.filter((l) => l === level).length])) as LevelCounts,
   subjects: [
-    {
-      kind: 'domain',
-      name: 'example.test',
-      findings: [finding('dns.mx', 'pass', '1 MX: mx.example.test'), finding('dns.dmarc', 'warn', 'no DMARC record')],
-      services: [],
-      grades: { dns: 'B' },
-    },
+    { kind: 'domain', name: 'example.test', findings: domainFindings, services: [], grades: { dns: 'B' } },
     {
       kind: 'host',
       name: 'mx.example.test',
       via: 'example.test',
       findings: [],
-      services: [
-        {
-          name: 'smtp',
-          url: 'smtp://127.0.0.1:25',
-          findings: [
-            finding('net.connect', 'pass', 'answers'),
-            finding('smtp.banner', 'warn', `greeting discloses the software: ${INJECTION}`, { evidence: [{ session: 'smtp', dir: 's', atMs: 1, text: `220 ${INJECTION}\r\n` }] }),
-            finding('smtp.software', 'info', 'Postfix'),
-            finding('relay.external', 'fail', 'relay recipient accepted at RCPT (250): open relay', {
-              details: ['probe 1: <relay-test@x.invalid> → 250'],
-              evidence: [
-                { session: 'relay', dir: 'c', atMs: 1, text: 'RCPT TO:<relay-test@x.invalid>\r\n' },
-                { session: 'relay', dir: 's', atMs: 2, text: `250 2.1.5 ${INJECTION}\r\n` },
-              ],
-            }),
-            finding('smuggling.lf-dot-lf', 'skipped', 'delivers mail: runs only with --intrusive --rcpt ADDRESS'),
-          ],
-        },
-      ],
+      services: [{ name: 'smtp', url: 'smtp://127.0.0.1:25', findings: mxFindings }],
       grades: { net: 'A', smtp: 'B', relay: 'F', smuggling: '-' },
     },
   ],
