@@ -16,7 +16,8 @@ t.test('parseTargetUrl: schemes, default ports, TLS policy', async (t) => {
   t.equal(parseTargetUrl('smtps://h', { ca: 'PEM' }).endpoint.ca, 'PEM', '--ca reaches the endpoint');
   t.equal(parseTargetUrl('smtps://10.0.0.1?servername=mx.example.test').endpoint.servername, 'mx.example.test');
   t.throws(() => parseTargetUrl('smtp://user:secret@h:25'), /credentials/, 'credentials belong in an auth step, never in a URL that reaches a report');
-  t.throws(() => parseTargetUrl('http://h'), /unknown URL scheme `http:`/);
+  t.throws(() => parseTargetUrl('ftp://h'), /unknown URL scheme `ftp:`/);
+  t.same(parseTargetUrl('https://mail.example.test').endpoint, { host: 'mail.example.test', port: 443, tls: 'implicit', verify: true, url: 'https://mail.example.test' });
   t.throws(() => parseTargetUrl('not a url'), /is not a valid URL/);
   t.throws(() => parseTargetUrl('smtp://h?tls=maybe'), /use tls=verify or tls=insecure/);
 });

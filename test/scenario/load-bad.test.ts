@@ -12,7 +12,7 @@ const CASES: Array<[string, number, string[]]> = [
     "bad-duration.yaml:3:10: `timeout: 10 sec` is not a duration: write 250ms, 10s, 2m or 1h",
   ]],
   ["bad-enum.yaml", 0, [
-    "bad-enum.yaml:2:11: `protocol` must be one of smtp, pop3, imap (did you mean `smtp`?)",
+    "bad-enum.yaml:2:11: `protocol` must be one of smtp, pop3, imap, http (did you mean `smtp`?)",
   ]],
   ["bad-escape.yaml", 0, [
     "bad-escape.yaml:4:21: `\\x` needs two hex digits (e.g. \\x0d); write `\\\\x` for a literal backslash",
@@ -33,7 +33,7 @@ const CASES: Array<[string, number, string[]]> = [
     "bad-status-smtp.yaml:4:19: `600` is not an SMTP reply status: write a code from 200 to 599 (250) or a class (\"2xx\")",
   ]],
   ["bad-target-url.yaml", 0, [
-    "bad-target-url.yaml:3:9: unknown URL scheme `smtpx:` (did you mean `smtp`?): use smtp, smtps, pop3, pop3s, imap, imaps",
+    "bad-target-url.yaml:3:9: unknown URL scheme `smtpx:` (did you mean `smtp`?): use smtp, smtps, pop3, pop3s, imap, imaps, http, https",
   ]],
   ["capture-used-early.yaml", 0, [
     "capture-used-early.yaml:4:22: unknown variable ${uid}: step 2 sets it, so it does not exist yet here",
@@ -96,7 +96,7 @@ const CASES: Array<[string, number, string[]]> = [
     "nested-placeholder.yaml:6:17: `${` inside a placeholder: placeholders do not nest",
   ]],
   ["no-protocol.yaml", 0, [
-    "no-protocol.yaml:1:1: a scenario needs `protocol:` (smtp, pop3 or imap), or `sessions:` with a protocol each",
+    "no-protocol.yaml:1:1: a scenario needs `protocol:` (smtp, pop3, imap or http), or `sessions:` with a protocol each",
   ]],
   ["roundtrip-not-reference.yaml", 0, [
     "roundtrip-not-reference.yaml:6:45: `received` must be one variable holding a message, e.g. \"${received}\"",
@@ -185,7 +185,7 @@ t.test('paths given on the command line', async (t) => {
     'empty:1:1: no scenario files (*.yaml, *.yml) in this directory',
     'suite.yaml:1:1: suite.yaml holds settings for the scenarios beside it; it is not a scenario',
     'notes.txt:1:1: a scenario file needs `steps`',
-    'notes.txt:1:1: a scenario needs `protocol:` (smtp, pop3 or imap), or `sessions:` with a protocol each',
+    'notes.txt:1:1: a scenario needs `protocol:` (smtp, pop3, imap or http), or `sessions:` with a protocol each',
   ]);
 });
 

@@ -17,7 +17,7 @@ t.test('valid target URLs', async (t) => {
 t.test('invalid target URLs say why', async (t) => {
   const cases: Array<[string, RegExp]> = [
     ['not a url', /is not a valid URL/],
-    ['http://h', /unknown URL scheme `http:`: use smtp, smtps/],
+    ['ftp://h', /unknown URL scheme `ftp:`: use smtp, smtps, pop3, pop3s, imap, imaps, http, https/],
     ['smtpx://h', /did you mean `smtp`\?/],
     ['smtp://h:99999', /is not a valid URL/],
     ['smtp://user:pw@h', /credentials/],

@@ -57,7 +57,7 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, requests: M
         accounts: { [ACCOUNT]: { name: 'alice@example.test', isPersonal: true, isReadOnly: false } },
         primaryAccounts: { 'urn:ietf:params:jmap:mail': ACCOUNT },
         username: 'alice@example.test',
-        apiUrl: '/jmap/api',
+        apiUrl: `${'encrypted' in req.socket ? 'https' : 'http'}://${req.headers.host ?? ''}/jmap/api`,
         state: 'session-7',
       });
     }
