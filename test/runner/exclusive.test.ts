@@ -29,7 +29,7 @@ t.test('tasks sharing a key never run at once; others take the free slots meanwh
   const c = controlled(['mailbox erin'], log, 'c');
   const done = runExclusive([a1.task, a2.task, b.task, c.task], 3);
   await tick();
-  t.same(log, ['start a1', 'start b', 'start c'], 'a2 waits for its key without taking a slot');
+  t.same(log, ['start a1', 'start c', 'start b'], 'a2 waits for its key without taking a slot; keyed tasks first');
   b.finish();
   await tick();
   t.same(log.slice(3), ['end b'], 'a free slot does not start a2 while a1 holds the key');
@@ -74,4 +74,27 @@ t.test('a task with several keys waits for all of them', async (t) => {
 
 t.test('no tasks: an empty result', async (t) => {
   t.same(await runExclusive([], 4), []);
+});
+
+t.test('the longest chain of tasks waiting on a key starts first; ties keep their order', async (t) => {
+  const log: string[] = [];
+  const free = controlled([], log, 'free');
+  const short = controlled(['erin'], log, 'short');
+  const long = [1, 2, 3].map((n) => controlled(['dave'], log, `long${n}`));
+  const done = runExclusive([free.task, short.task, ...long.map((c) => c.task)], 1);
+  await tick();
+  t.same(log, ['start long1'], 'three tasks wait on dave, one on erin, none on the free one');
+  long[0]!.finish();
+  await tick();
+  t.same(log.slice(2), ['start long2'], 'dave still has the longest chain (2 against 1)');
+  long[1]!.finish();
+  await tick();
+  t.same(log.slice(4), ['start short'], '1 against 1: the earlier task');
+  short.finish();
+  await tick();
+  long[2]!.finish();
+  await tick();
+  free.finish();
+  t.same(await done, ['free', 'short', 'long1', 'long2', 'long3']);
+  t.same(log.filter((l) => l.startsWith('start')), ['start long1', 'start long2', 'start short', 'start long3', 'start free']);
 });
