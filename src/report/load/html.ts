@@ -1,11 +1,13 @@
 /**
  * The load run as one self-contained HTML page (no script, no external file: it opens offline and in a CI
  * artifact viewer): thresholds, a latency-by-percentile chart drawn from the HDR histograms, throughput and
- * p99 over time, errors, and the latency and throughput tables. Charts are inline SVG.
- * Pure; imports load/types and load/histogram (to read the encoded histograms).
+ * p99 over time, errors, and the latency and throughput tables. Charts are inline SVG; the page shell and
+ * its Content-Security-Policy (nothing fetched, no script) are the HTML reports' own (report/html/page).
+ * Pure; imports load/types, load/histogram (to read the encoded histograms) and report/html/page.
  */
 import { mergeEncoded } from '../../load/histogram.js';
 import type { LatencyStats, LoadResult } from '../../load/types.js';
+import { Html, renderPage } from '../html/page.js';
 import { DELIVERY_LABEL, LATENCY_COLUMNS, describeSettings, formatBytes, formatCount, formatMs, formatPercent, formatRate, latencyCells, latencyRows, thresholdVerdict } from './format.js';
 
 const WIDTH = 760;
@@ -124,10 +126,7 @@ export function renderLoadHtml(result: LoadResult): string {
       : table(['Cause', 'runs'], causes.map(([code, n]) => [code, formatCount(n)])) +
         (codes.length > 0 ? table(['Reply code', 'runs'], codes.map(([code, n]) => [code, formatCount(n)])) : '') +
         table(['Example', 'scenario', 'step', 'count'], result.errors.samples.map((s) => [`${s.code}: ${s.message}`, s.scenario, s.step ?? '', formatCount(s.count)]));
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>mailprobe load report</title><style>${STYLE}</style></head><body>
-<h1>mailprobe load report</h1>
+  const body = `<h1>mailprobe load report</h1>
 <p>${escapeHtml(describeSettings(result))}. Started ${escapeHtml(result.startedAt)}; ${formatCount(t.runs)} runs in ${(result.elapsedMs / 1000).toFixed(1)}s${result.interrupted ? ' (interrupted)' : ''}.</p>
 <p class="verdict${broken ? ' fail' : ''}" id="verdict">${escapeHtml(thresholdVerdict(result))}</p>${thresholds}
 <h2>Latency by percentile</h2>${percentileChart(curves)}${stepCurves.length > 0 ? `<h2>Steps by percentile</h2>${percentileChart(stepCurves)}` : ''}
@@ -139,7 +138,6 @@ export function renderLoadHtml(result: LoadResult): string {
     ['bytes', formatBytes(t.bytesSent + t.bytesReceived), `${formatBytes(result.throughput.bytesPerSec)}/s`],
   ])}
 <p>Passed ${formatCount(t.passed)}, failed ${formatCount(t.failed)}, errors ${formatCount(t.errors)} (${formatPercent(t.failed + t.errors, t.runs)})${t.dropped > 0 ? `, dropped arrivals ${formatCount(t.dropped)}` : ''}.</p>
-<h2>Errors</h2>${errors}
-</body></html>
-`;
+<h2>Errors</h2>${errors}`;
+  return renderPage({ title: 'mailprobe load report', style: STYLE, body: new Html(body) });
 }
