@@ -6,7 +6,9 @@
  * asks again; nothing logs in. Imports audit/, protocols/ and util/.
  */
 import { imapDriver } from '../../protocols/imap/driver.js';
+import { ImapStatus } from '../../protocols/imap/status.js';
 import { pop3Driver } from '../../protocols/pop3/driver.js';
+import { Status } from '../../protocols/pop3/codes.js';
 import type { Reply } from '../../protocols/types.js';
 import type { TranscriptEntry } from '../../results/types.js';
 import { toMailprobeError } from '../../util/errors.js';
@@ -30,7 +32,7 @@ export interface MailboxSession {
 }
 
 /** The positive answer that starts TLS: IMAP tagged OK, POP3 +OK. */
-export const STARTTLS_ACCEPTED: Readonly<Record<'imap' | 'pop3', string>> = { imap: 'OK', pop3: '+OK' };
+export const STARTTLS_ACCEPTED: Readonly<Record<'imap' | 'pop3', string>> = { imap: ImapStatus.OK, pop3: Status.OK };
 
 function offersStarttls(protocol: 'imap' | 'pop3', greeting: Reply | undefined, capabilities: Reply | undefined): boolean {
   if (protocol === 'imap') return capabilityWords(greeting, capabilities).has('STARTTLS');
