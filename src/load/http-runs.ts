@@ -6,7 +6,7 @@
  * metrics, thresholds and reports stay those of the mail protocols. Never prints; no timers.
  * Imports runner/{expect,scope,steps}, protocols/http, scenario/ and results/ types, load/http-autocannon.
  */
-import type { Pattern, RequestStep, Scenario } from '../scenario/types.js';
+import type { Expectation, Pattern, RequestStep, Scenario } from '../scenario/types.js';
 import { AssertCode, type Failure, type ScenarioResult, type StepResult } from '../results/types.js';
 import type { Reply } from '../protocols/types.js';
 import { compilePattern } from '../scenario/pattern.js';
@@ -69,6 +69,10 @@ class VirtualUser {
 export class HttpRuns {
   private readonly steps: RequestStep[];
   private readonly users = new Map<number, VirtualUser>();
+  /** Each step's expectation without `within`: the budget is checked on the response event, which has the time. */
+  private readonly expectations: Expectation[];
+  /** Patterns without placeholders (nor g, y flags), compiled once for the whole load. */
+  private readonly patterns = new Map<Pattern, RegExp>();
   private nextUser = 0;
 
   constructor(
@@ -78,6 +82,12 @@ export class HttpRuns {
     this.steps = scenario.steps.filter((step): step is RequestStep => step.kind === 'request');
     if (this.steps.length !== scenario.steps.length) {
       throw new MailprobeError(ErrorCode.CONFIG, `${scenario.file}: an HTTP load runs request steps only (autocannon cannot sleep between requests)`);
+    }
+    this.expectations = this.steps.map((step) => ({ ...step.expect!, withinMs: undefined }));
+    for (const e of this.expectations) {
+      const all = [...e.match, ...e.notMatch, ...Object.values(e.capture), ...Object.values(e.captureHeaders ?? {}).flatMap((h) => h.pattern ?? [])];
+      // A global or sticky regex keeps state between uses: compiled afresh each time.
+      for (const p of all) if (p !== 'body' && !p.source.includes('${') && !/[gy]/.test(p.flags)) this.patterns.set(p, compilePattern(p, p.source));
     }
   }
 
@@ -136,12 +146,12 @@ export class HttpRuns {
     const run = context.vu === undefined ? undefined : this.users.get(context.vu)?.run;
     if (!run || run.steps.length !== index) return;
     const pairs = Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]));
-    const reply: Reply = { status: String(status), text: body, body: Buffer.from(body, 'utf8'), headers: headerMap(pairs) };
-    const expectation = this.steps[index]!.expect!;
-    const compile = (p: Pattern): RegExp => compilePattern(p, run.scope.text(p.source));
+    const expectation = this.expectations[index]!;
+    const reply: Reply = { status: String(status), text: body, headers: headerMap(pairs) };
+    if (Object.values(expectation.capture).includes('body')) reply.body = Buffer.from(body, 'utf8');
+    const compile = (p: Pattern): RegExp => this.patterns.get(p) ?? compilePattern(p, run.scope.text(p.source));
     try {
-      // Latency budgets (`within`) are checked on the response event, which carries the time.
-      const outcome = checkReply({ expectation: { ...expectation, withinMs: undefined }, reply, driver: httpDriver, latencyMs: 0, compile });
+      const outcome = checkReply({ expectation, reply, driver: httpDriver, latencyMs: 0, compile });
       if (outcome.ok) for (const [name, value] of Object.entries(outcome.captures)) run.scope.set(name, value);
       run.checked = outcome.ok ? { reply } : { reply, failure: outcome.failure };
     } catch (err) {
