@@ -75,7 +75,7 @@ export const serveCommand = {
         describe: 'RCPT TO an unknown user@example.test: reject (550 5.1.1), or accept and bounce (RFC 3464 DSN to the sender)',
       })
       .epilogue(
-        'Users: alice/alicepw, bob/bobpw, carol/carolpw, dave/davepw, erin/erinpw @example.test. Mail to them is kept in\n' +
+        'Users: alice/alicepw, bob/bobpw, carol/carolpw, dave/davepw, erin/erinpw @example.test. Mail to them is kept in ' +
           'memory, or with --maildir DIR in DIR/<user> (a restart on the same DIR finds it again, UIDs included).\n\nFaults:\n' +
           FAULT_NAMES.map((name) => `  ${name.padEnd(26)} ${FAULTS[name].description} [${FAULTS[name].protocols.join(', ')}]`).join('\n'),
       ),
