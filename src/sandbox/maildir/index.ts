@@ -47,6 +47,8 @@ class Maildir implements MaildirPersistence {
 
   async load(users: readonly string[]): Promise<void> {
     for (const user of users) {
+      // A user's Maildir is DIR/<user>: a name that is not one plain directory name would land elsewhere.
+      if (user.startsWith('.') || /[/\\\0]/.test(user)) throw new Error(`sandbox user "${user}" cannot have a Maildir: not a plain directory name`);
       const userDir = join(this.root, user);
       await mkdir(userDir, { recursive: true });
       const folders = (await readdir(userDir, { withFileTypes: true }))

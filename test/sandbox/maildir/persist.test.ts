@@ -157,3 +157,8 @@ t.test('a damaged uidlist of ours stops the start with the file and line', async
   writeFileSync(join(dir, 'alice', 'mailprobe-uidlist'), 'mailprobe-uidlist 1 V5 N2\nnot a line\n');
   await t.rejects(startSandbox({ maildir: dir }), { message: /alice\/mailprobe-uidlist:2: expected "<uid> <file>"/ });
 });
+
+t.test('a user name that is not a plain directory name gets no Maildir', async (t) => {
+  await t.rejects(startSandbox({ maildir: join(root, 'names'), users: [{ name: '../escape', password: 'x' }] }), { message: /"\.\.\/escape" cannot have a Maildir/ });
+  t.notOk(existsSync(join(root, 'escape')), 'nothing made outside the directory');
+});
