@@ -73,6 +73,25 @@ run_suite dovecot-mime scenarios/mime "${DOVECOT_TARGETS[@]}" --concurrency 8 --
 run_suite delivery scenarios/delivery "${DOVECOT_TARGETS[@]}" --concurrency 8 --repeat 3 \
   --reporter console --reporter "junit=$REPORT_DIR/real-delivery-junit.xml" --reporter "json=$REPORT_DIR/real-delivery.json"
 
+# The audit of each Postfix configuration (issue 8). After the delivery suite, never beside it: the smuggling
+# probes deliver to carol, whose newest message the delivery suite reads over POP3.
+run_audit() {
+  local label=$1 code=0
+  shift
+  echo "== audit $label: mailprobe audit $*"
+  node dist/cli/main.js audit "$@" --ca "${MAILPROBE_CA:-$STATE_DIR/ca.pem}" --rcpt carol@example.test --intrusive \
+    --reporter console --reporter "json=$REPORT_DIR/real-audit-$label.json" || code=$?
+  # 0: nothing failed, 1: some check failed (judged below against the expected findings).
+  ((code <= 1)) || { echo "mailprobe audit exited with $code for $label" >&2; return "$code"; }
+}
+run_audit hardened 127.0.0.1:2625
+run_audit default 127.0.0.1:2525
+run_audit open-relay 127.0.0.1:2626
+
+verdict=0
+node scripts/real-audit-verdict.mjs scripts/real-audit-expected.txt hardened="$REPORT_DIR/real-audit-hardened.json" \
+  default="$REPORT_DIR/real-audit-default.json" open-relay="$REPORT_DIR/real-audit-open-relay.json" || verdict=1
 node scripts/real-verdict.mjs "$EXPECTED_FAILURES" postfix="$REPORT_DIR/real.json" smtp-sink="$REPORT_DIR/real-sink.json" \
   dovecot-pop3="$REPORT_DIR/real-pop3.json" dovecot-imap="$REPORT_DIR/real-imap.json" \
-  dovecot-mime="$REPORT_DIR/real-mime.json" delivery="$REPORT_DIR/real-delivery.json"
+  dovecot-mime="$REPORT_DIR/real-mime.json" delivery="$REPORT_DIR/real-delivery.json" || verdict=1
+exit "$verdict"
