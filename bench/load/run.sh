@@ -8,13 +8,14 @@
 #   3. latency: against an smtp-sink that waits a known time (-w 1) before answering DATA, the DATA step's
 #      p50 must exceed the undelayed p50 by that time within 1 ms.
 # Needs Postfix (smtp-sink, smtp-source) and a built mailprobe: `npm run build && bash bench/load/run.sh`.
-# Loopback only; every process it starts is stopped on exit. MESSAGES=n sets the messages per session count.
+# Loopback only; every process it starts is stopped on exit. MESSAGES=n sets the messages per session count;
+# MAILPROBE_JS=other/dist/cli/main.js measures another build (a baseline) the same way.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 SINK=${SMTP_SINK:-/usr/sbin/smtp-sink}
 SOURCE=${SMTP_SOURCE:-/usr/sbin/smtp-source}
-MAILPROBE=(node dist/cli/main.js)
+MAILPROBE=(node "${MAILPROBE_JS:-dist/cli/main.js}")
 MESSAGES=${MESSAGES:-10000}
 SIZE=1024
 HOLD_SESSIONS=${HOLD_SESSIONS:-5000}
@@ -31,7 +32,7 @@ trap cleanup EXIT
 for tool in "$SINK" "$SOURCE"; do
   [[ -x $tool ]] || { echo "bench: $tool not found (apt-get install postfix)" >&2; exit 2; }
 done
-[[ -f dist/cli/main.js ]] || { echo 'bench: build mailprobe first (npm run build)' >&2; exit 2; }
+[[ -f ${MAILPROBE[1]} ]] || { echo 'bench: build mailprobe first (npm run build)' >&2; exit 2; }
 # 5 000 sessions need 5 000 descriptors on each side.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 

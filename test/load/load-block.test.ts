@@ -43,7 +43,7 @@ t.test('every problem in a block is reported at file:line:column', async (t) => 
 });
 
 function expectedThresholdIssue(): string {
-  return '6:16 threshold "p99 < fast": expected [step:NAME |scenario:NAME |connect |tls ]METRIC OP VALUE, e.g. "p99<250ms", "step:DATA p95<100ms", "errors<0.1%", "rate>500/s"';
+  return '6:16 threshold "p99 < fast": expected [step:NAME |scenario:NAME |connect |tls |delivery ]METRIC OP VALUE, e.g. "p99<250ms", "step:DATA p95<100ms", "delivery p99<2s", "errors<0.1%", "rate>500/s"';
 }
 
 t.test('two files that disagree on a setting are refused; their thresholds add up', async (t) => {
