@@ -17,6 +17,9 @@ t.test('toCrlf: bare LF and bare CR become CRLF, CRLF stays', async (t) => {
 t.test('dotStuff: every line starting with "." gets one more (RFC 5321 §4.5.2)', async (t) => {
   t.same(dotStuff(b('.a\r\nb.\r\n..c\r\n.\r\n')), b('..a\r\nb.\r\n...c\r\n..\r\n'));
   t.same(dotStuff(b('no dots\r\n')), b('no dots\r\n'));
+  // Dots and line feeds dense enough to meet every case: first byte, adjacent lines, a dot after a bare LF.
+  const dense = fc.array(fc.constantFrom('.', '\n', '\r', 'a'), { maxLength: 60 }).map((chars) => chars.join(''));
+  fc.assert(fc.property(dense, (text) => dotStuff(b(text)).equals(b(text.replace(/(^|\n)\./g, '$1..')))));
 });
 
 t.test('encodeDataBody: CRLF, dot-stuffing, final CRLF and the end marker', async (t) => {
