@@ -134,6 +134,11 @@ export class Connection {
     return this.read(options, () => (this.queue.length >= count ? this.consume(count) : undefined));
   }
 
+  /** Whatever has arrived, at least one byte: for a body the caller frames itself (a POP3 multi-line body). */
+  readAvailable(options: ReadOptions): Promise<Buffer> {
+    return this.read(options, () => (this.queue.length > 0 ? this.consume(this.queue.length) : undefined));
+  }
+
   /** Everything until the peer closes (or resets) the connection, bounded by `maxBytes` (Limits.bodyBytes). */
   readUntilClose(options: ReadOptions & { maxBytes?: number }): Promise<Buffer> {
     const max = options.maxBytes ?? Limits.bodyBytes;

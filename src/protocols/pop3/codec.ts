@@ -118,6 +118,11 @@ export class Pop3ReplyDecoder {
     return this.open?.expectation ?? this.expected[0] ?? UNANNOUNCED;
   }
 
+  /** Bytes pushed that no returned reply holds yet (the start of the next reply). */
+  get buffered(): number {
+    return this.queue.length;
+  }
+
   /** True once a multi-line response's +OK has been read and its body is still coming. */
   get readingBody(): boolean {
     return this.open !== undefined;

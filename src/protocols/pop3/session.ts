@@ -44,6 +44,8 @@ export class Pop3Session implements ProtocolSession {
   private greeting: Buffer | undefined;
   /** The unfinished last line of raw bytes, so that a command split over raw steps is seen whole. */
   private rawCarry: Buffer = Buffer.alloc(0);
+  /** Replies a body's last chunk completed after the one returned (pipelining): the next reads return them. */
+  private ready: Pop3Reply[] = [];
 
   constructor(private readonly connection: Connection) {
     this.decoder.expect({ multiline: false, what: 'the greeting' });
@@ -92,6 +94,10 @@ export class Pop3Session implements ProtocolSession {
   private async stls(ctx: StepContext): Promise<Pop3Reply> {
     const reply = await this.command('STLS', ctx);
     if (reply.status !== Status.OK) return reply;
+    // Bytes a body's last chunk carried past the STLS reply would otherwise be dropped unseen.
+    if (this.decoder.buffered > 0 || this.ready.length > 0) {
+      throw new MailprobeError(ErrorCode.PROTOCOL, 'server sent more after its STLS reply, before the TLS handshake; refused (RFC 2595 §4, STARTTLS command injection)');
+    }
     await this.connection.upgradeTls({ timeoutMs: ctx.timeoutMs, signal: ctx.signal });
     // RFC 2595 §4: the client discards what it learnt before the handshake; replies start afresh.
     this.decoder = new Pop3ReplyDecoder();
@@ -185,29 +191,31 @@ export class Pop3Session implements ProtocolSession {
   }
 
   /**
-   * Reads lines until they complete the next reply. The status line may take the step's timeout; a
-   * multi-line body must be complete within the same timeout, counted from the start of the read.
+   * Reads until the next reply is complete: its status line as a line, a multi-line body as it arrives (one
+   * chunk holds many lines). The status line may take the step's timeout; a multi-line body must be complete
+   * within the same timeout, counted from the start of the read.
    */
   private async readReply(ctx: StepContext): Promise<Pop3Reply> {
     const started = performance.now();
-    for (;;) {
+    for (let reply = this.ready.shift(); ; reply = this.ready.shift()) {
+      if (reply) {
+        this.greeting ??= reply.statusLine;
+        return reply;
+      }
       const { what } = this.decoder.pending;
       const inBody = this.decoder.readingBody;
       const timeoutMs = inBody ? Math.max(1, ctx.timeoutMs - (performance.now() - started)) : ctx.timeoutMs;
-      let line: Buffer;
+      const options = { timeoutMs, signal: ctx.signal, waitingFor: `reading ${what}` };
+      let bytes: Buffer;
       try {
-        line = await this.connection.readLine({ timeoutMs, signal: ctx.signal, waitingFor: `reading ${what}`, keepLineEnding: true });
+        bytes = inBody ? await this.connection.readAvailable(options) : await this.connection.readLine({ ...options, keepLineEnding: true });
       } catch (err) {
         if (inBody && isTimeout(err)) {
           throw new MailprobeError(ErrorCode.TIMEOUT, `multi-line ${what} not finished within ${formatDuration(ctx.timeoutMs)}`);
         }
         throw err;
       }
-      const [reply] = this.decoder.push(line);
-      if (reply) {
-        this.greeting ??= reply.statusLine;
-        return reply;
-      }
+      this.ready = this.decoder.push(bytes);
     }
   }
 }

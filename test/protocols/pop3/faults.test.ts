@@ -136,6 +136,28 @@ t.test('raw pipelined commands: each reply is read with its own shape (RFC 2449 
   t.same(await session.perform({ kind: 'read' }, ctx), { status: '+OK', text: '+OK' });
 });
 
+t.test('replies that arrive in the same chunk as a body are returned in order by the next reads', async (t) => {
+  const burst = '+OK\r\n..a\r\nb\r\n.\r\n+OK 2 30\r\n+OK\r\n1 30\r\n.\r\n';
+  const server = await lineServer(t, '+OK hi\r\n', scripted({ 'RETR 1': burst, STAT: '', LIST: '' }));
+  const { session } = await open(t, server);
+  await session.perform({ kind: 'read' }, ctx);
+  t.same(await session.perform({ kind: 'raw', bytes: Buffer.from('RETR 1\r\nSTAT\r\nLIST\r\n'), read: true }, ctx), {
+    status: '+OK',
+    text: '+OK\r\n.a\r\nb',
+    body: Buffer.from('.a\r\nb\r\n'),
+  });
+  t.same(await session.perform({ kind: 'read' }, ctx), { status: '+OK', text: '+OK 2 30' });
+  t.same(await session.perform({ kind: 'read' }, ctx), { status: '+OK', text: '+OK\r\n1 30', body: Buffer.from('1 30\r\n') });
+});
+
+t.test('STLS injection: bytes that came with a body, past the STLS reply, are refused too', async (t) => {
+  const server = await lineServer(t, '+OK hi\r\n', scripted({ CAPA: '+OK\r\nSTLS\r\n.\r\n+OK Begin TLS\r\n+OK injected\r\n', STLS: '' }));
+  const { session } = await open(t, server);
+  await session.perform({ kind: 'read' }, ctx);
+  await session.perform({ kind: 'send', text: 'CAPA' }, ctx);
+  await t.rejects(session.perform({ kind: 'starttls' }, ctx), { code: ErrorCode.PROTOCOL, message: /before the TLS handshake/ });
+});
+
 t.test('STLS refused: the reply is returned and the socket stays plain', async (t) => {
   const server = await lineServer(t, '+OK hi\r\n', scripted({ STLS: '-ERR TLS not available\r\n', NOOP: '+OK\r\n' }));
   const { session } = await open(t, server);
