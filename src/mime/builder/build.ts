@@ -154,13 +154,14 @@ function multipart(type: string, parts: readonly PartSpec[], ctx: Context): Enti
   if (!mediaType.startsWith('multipart/')) throw new MailprobeError(ErrorCode.CONFIG, `message mime: a part with parts must be multipart/*, not ${mediaType}`);
   const inDigest = mediaType === 'multipart/digest';
   const children = parts.map((p) => buildPart(p, ctx, inDigest));
-  const rendered = children.map((c) => Buffer.concat([Buffer.from(`${c.header}\r\n`, 'utf8'), c.body]));
+  // The header ends in CRLF CRLF, so a delimiter cannot straddle header and body: each is searched alone.
+  const heads = children.map((c) => `${c.header}\r\n`);
   let boundary: string;
   do boundary = `=_mp_${ctx.tokens.hex(24)}`;
-  while (rendered.some((r) => r.includes(`--${boundary}`)));
+  while (children.some((c, i) => heads[i]!.includes(`--${boundary}`) || c.body.includes(`--${boundary}`)));
   parameters.set('boundary', boundary);
   const pieces: Buffer[] = [];
-  for (const r of rendered) pieces.push(Buffer.from(`--${boundary}\r\n`), r, Buffer.from('\r\n'));
+  children.forEach((c, i) => pieces.push(Buffer.from(`--${boundary}\r\n`), Buffer.from(heads[i]!, 'utf8'), c.body, Buffer.from('\r\n')));
   pieces.push(Buffer.from(`--${boundary}--\r\n`));
   const encoding = broadest(children.map((c) => c.encoding));
   // RFC 2045 §6.4: a multipart's own encoding is 7bit (the default, left unwritten), 8bit or binary.
