@@ -42,13 +42,15 @@ export function firstLiteral(response: ImapResponse): Buffer | undefined {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
-/** True when bytes read as text as they are: valid UTF-8 and no control characters besides CR, LF, TAB. */
-function isPrintable(bytes: Buffer): boolean {
+/** The bytes as text when they read as text as they are (valid UTF-8, no controls besides CR, LF, TAB). */
+function printableText(bytes: Buffer): string | undefined {
+  let text: string;
   try {
-    return !CONTROL.test(strictUtf8.decode(bytes));
+    text = strictUtf8.decode(bytes);
   } catch {
-    return false;
+    return undefined;
   }
+  return CONTROL.test(text) ? undefined : text;
 }
 
 /**
@@ -61,7 +63,8 @@ export function responseText(response: ImapResponse): string {
   for (const span of response.literals) {
     const literal = response.raw.subarray(span.start, span.start + span.length);
     text += decodeLenient(response.raw.subarray(from, span.start));
-    text += isPrintable(literal) ? decodeLenient(literal) : `[${span.length} octets, not printable]`;
+    // Decoded once: a large literal (a whole message) is the bulk of a FETCH reply.
+    text += printableText(literal) ?? `[${span.length} octets, not printable]`;
     from = span.start + span.length;
   }
   return text + decodeLenient(response.raw.subarray(from));
@@ -95,9 +98,9 @@ export class ImapResponseDecoder {
   push(chunk: Buffer, waitingFor?: string): ImapResponse[] {
     if (this.failure) throw this.failure;
     const context = waitingFor ? ` while ${waitingFor}` : '';
-    this.queue.push(chunk);
     const responses: ImapResponse[] = [];
     try {
+      this.receive(chunk, context);
       for (;;) {
         if (this.literalRemaining > 0) {
           if (this.queue.length === 0) break;
@@ -115,6 +118,16 @@ export class ImapResponseDecoder {
       if (responses.length === 0) throw err;
     }
     return responses;
+  }
+
+  /** Queues a chunk; literal octets that come as a chunk of their own go straight in, uncopied (a FETCHed message). */
+  private receive(chunk: Buffer, context: string): void {
+    if (this.literalRemaining > 0 && this.queue.length === 0 && chunk.length <= this.literalRemaining) {
+      this.append(chunk, context);
+      this.literalRemaining -= chunk.length;
+    } else {
+      this.queue.push(chunk);
+    }
   }
 
   /** The peer closed: a response in progress is truncated, reported as a ProtocolError at its end. */
