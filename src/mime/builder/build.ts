@@ -26,7 +26,8 @@ export interface BuildOptions {
 /** A built part: its header fields (each ending in CRLF) and its encoded body. */
 export interface Entity {
   header: string;
-  body: Buffer;
+  /** The body's bytes in order, in pieces: a multipart's parts are copied together once, with the message. */
+  body: Buffer[];
   /** The encoding the body is in (for multipart and message parts, the broadest inside). */
   encoding: TransferEncoding;
 }
@@ -52,7 +53,7 @@ function wholeMessage(spec: MessageSpec, ctx: Context): Buffer {
   const messageId = spec.messageId !== undefined ? messageIdValue(spec.messageId) : generatedMessageId(spec, ctx.tokens);
   const root = rootPart(spec, ctx);
   const header = `${identityFields(spec, ctx, messageId)}${field('MIME-Version', '1.0')}${root.header}`;
-  return withFinalCrlf(Buffer.concat([Buffer.from(`${header}\r\n`, 'utf8'), root.body]));
+  return withFinalCrlf(Buffer.concat([Buffer.from(`${header}\r\n`, 'utf8'), ...root.body]));
 }
 
 /** RFC 5322 §3.6 originator, destination, identification and informational fields, and the user's own. */
@@ -124,7 +125,7 @@ function leaf(part: PartSpec, ctx: Context): Entity {
   // RFC 2045 §2.7, §2.8: in 7bit and 8bit data CR and LF occur only together, as line breaks.
   if (encoding === '7bit' || encoding === '8bit') content = normalizeCrlf(content);
   const header = field('Content-Type', withParameters(mediaType, parameters)) + field('Content-Transfer-Encoding', encoding);
-  return { header, body: encodeBody(content, encoding, isText), encoding };
+  return { header, body: [encodeBody(content, encoding, isText)], encoding };
 }
 
 function fileContent(path: string, ctx: Context): Buffer {
@@ -141,7 +142,7 @@ function enclosedMessage(part: PartSpec, ctx: Context, inDigest: boolean): Entit
   const encoding = part.encoding ?? (lineSafe(shape) ? (shape.high > 0 ? '8bit' : '7bit') : 'binary');
   let header = inDigest && part.type === undefined ? '' : field('Content-Type', type);
   if (encoding !== '7bit') header += field('Content-Transfer-Encoding', encoding);
-  return { header, body: encodeBody(inner, encoding, false), encoding };
+  return { header, body: [encodeBody(inner, encoding, false)], encoding };
 }
 
 /**
@@ -154,20 +155,21 @@ function multipart(type: string, parts: readonly PartSpec[], ctx: Context): Enti
   if (!mediaType.startsWith('multipart/')) throw new MailprobeError(ErrorCode.CONFIG, `message mime: a part with parts must be multipart/*, not ${mediaType}`);
   const inDigest = mediaType === 'multipart/digest';
   const children = parts.map((p) => buildPart(p, ctx, inDigest));
-  // The header ends in CRLF CRLF, so a delimiter cannot straddle header and body: each is searched alone.
+  // Each piece is searched alone: no delimiter straddles two, as a header ends in CRLF CRLF, a body is
+  // followed by CRLF, and a nested multipart's own pieces start with its delimiters or headers.
   const heads = children.map((c) => `${c.header}\r\n`);
   let boundary: string;
   do boundary = `=_mp_${ctx.tokens.hex(24)}`;
-  while (children.some((c, i) => heads[i]!.includes(`--${boundary}`) || c.body.includes(`--${boundary}`)));
+  while (children.some((c, i) => heads[i]!.includes(`--${boundary}`) || c.body.some((piece) => piece.includes(`--${boundary}`))));
   parameters.set('boundary', boundary);
   const pieces: Buffer[] = [];
-  children.forEach((c, i) => pieces.push(Buffer.from(`--${boundary}\r\n`), Buffer.from(heads[i]!, 'utf8'), c.body, Buffer.from('\r\n')));
+  children.forEach((c, i) => pieces.push(Buffer.from(`--${boundary}\r\n`), Buffer.from(heads[i]!, 'utf8'), ...c.body, Buffer.from('\r\n')));
   pieces.push(Buffer.from(`--${boundary}--\r\n`));
   const encoding = broadest(children.map((c) => c.encoding));
   // RFC 2045 §6.4: a multipart's own encoding is 7bit (the default, left unwritten), 8bit or binary.
   let header = field('Content-Type', withParameters(mediaType, parameters));
   if (encoding !== '7bit') header += field('Content-Transfer-Encoding', encoding);
-  return { header, body: Buffer.concat(pieces), encoding };
+  return { header, body: pieces, encoding };
 }
 
 /** Content-ID (RFC 2045 §7), Content-Description (§8), Content-Disposition (RFC 2183), the part's own fields. */
