@@ -52,10 +52,10 @@ interface OpenSession {
 
 const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
 
-/** A reply as results keep it: matched whole, stored cut at the limit. */
-function clipReply(text: string): string {
+/** A reply as results keep it: matched whole, stored cut at the limit with secrets masked (the part kept only). */
+function clipReply(text: string, transcript: Transcript): string {
   const max = Limits.resultReplyChars;
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+  return text.length <= max ? transcript.mask(text) : `${transcript.maskHead(text, max)}… (${text.length - max} more characters)`;
 }
 
 function errorFailure(err: unknown): Failure {
@@ -173,12 +173,12 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       if (expectation) throw new MailprobeError(ErrorCode.PROTOCOL, `${stepLabel(step)} read no reply to check`);
       return {};
     }
-    const summary = { status: reply.status, text: clipReply(transcript.mask(reply.text)) };
+    const summary = { status: reply.status, text: clipReply(reply.text, transcript) };
     if (!expectation) return { reply: summary };
     const outcome = checkReply({ expectation, reply, driver, latencyMs, compile });
     if (!outcome.ok) {
       const f = outcome.failure;
-      if (f.actual !== undefined) f.actual = clipReply(transcript.mask(f.actual));
+      if (f.actual !== undefined) f.actual = clipReply(f.actual, transcript);
       return { failure: f, reply: summary };
     }
     for (const [name, value] of Object.entries(outcome.captures)) scope.set(name, value);

@@ -104,6 +104,15 @@ export class Transcript {
     return out;
   }
 
+  /**
+   * The first `maxChars` characters of text with every known secret masked. Only those are scanned, and
+   * enough past them to mask a secret across the cut: a reply that holds a whole message is not scanned whole.
+   */
+  maskHead(text: string, maxChars: number): string {
+    // A mask's UTF-8 length is at least its length in UTF-16 code units: a safe margin in characters.
+    return this.mask(text.slice(0, maxChars + this.longestMask)).slice(0, maxChars);
+  }
+
   sink(session: string): TranscriptSink {
     return { record: (dir, data, options) => this.record(session, dir, data, options?.secret === true) };
   }

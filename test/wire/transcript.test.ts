@@ -45,6 +45,14 @@ t.test('secrets: plain values and their base64 forms are masked everywhere, even
   t.equal(transcript.mask('the password is s3cretpass'), 'the password is ***');
 });
 
+t.test('maskHead: the kept characters are masked, a secret across the cut too', async (t) => {
+  const transcript = new Transcript({ startNs: start(), secrets: ['hunter22'] });
+  t.equal(transcript.maskHead('PASS hunter22 and more', 8), 'PASS ***');
+  t.equal(transcript.maskHead('abc hunter22', 6), 'abc **', 'a secret the cut splits shows none of its characters');
+  t.equal(transcript.maskHead('short', 100), 'short');
+  for (let cut = 0; cut <= 20; cut++) t.notMatch(transcript.maskHead('x'.repeat(10) + 'hunter22' + 'y'.repeat(10), cut), /h|hu|hunter/);
+});
+
 t.test('secret records keep only their size', async (t) => {
   const transcript = new Transcript({ startNs: start() });
   transcript.sink('default').record('c', Buffer.from('AGFsaWNlAGFsaWNlcHc=\r\n'), { secret: true });
