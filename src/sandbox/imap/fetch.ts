@@ -7,7 +7,7 @@
 import type { CommandContext, Completion } from './commands.js';
 import { parseEntity, type Entity } from './mime.js';
 import { formatDateTime, type Cursor } from './parser.js';
-import { astring, concat, line, list, literal, NIL, nstring, string, type Piece } from './response.js';
+import { astring, concat, line, list, literalPieces, NIL, nstring, string, type Piece } from './response.js';
 import { bodyStructure, envelope } from './structure.js';
 import { flagList, type SelectedView, type ViewEntry } from './view.js';
 
@@ -161,7 +161,7 @@ function renderItem(item: FetchItem, entry: ViewEntry, root: () => Entity): Piec
       data = data.subarray(Math.min(item.partial.origin, data.length), item.partial.origin + item.partial.count);
       origin = `<${item.partial.origin}>`;
     }
-    return ['BODY', sectionLabel(item.section), `${origin} `, data ? literal(data) : NIL];
+    return ['BODY', sectionLabel(item.section), `${origin} `, ...(data ? literalPieces(data) : [NIL])];
   }
   switch (item.name) {
     case 'FLAGS':
@@ -216,6 +216,7 @@ export function fetch(context: CommandContext): Completion {
     const rendered = shown.flatMap((item, i) => [...(i > 0 ? [' '] : []), ...renderItem(item, entry, root)]);
     out.push(line(`* ${index + 1} FETCH (`, ...rendered, ')'));
   }
-  session.write(Buffer.concat(out));
+  // One write per command; one response line (a whole message, often) is written as it is, not copied.
+  session.write(out.length === 1 ? out[0]! : Buffer.concat(out));
   return { text: 'Fetch completed' };
 }

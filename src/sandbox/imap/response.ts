@@ -24,9 +24,13 @@ function isQuotable(bytes: Buffer): boolean {
   return bytes.length <= 1024 && bytes.every((b) => b > 0 && b < 0x80 && b !== 0x0a && b !== 0x0d);
 }
 
-/** RFC 3501 §4.3.1 literal: "{n}" CRLF and the exact octets. */
+/** RFC 3501 §4.3.1 literal: "{n}" CRLF and the exact octets, as pieces (a FETCHed message is not copied). */
+export function literalPieces(bytes: Buffer): Piece[] {
+  return [`{${bytes.length}}\r\n`, bytes];
+}
+
 export function literal(bytes: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`{${bytes.length}}\r\n`), bytes]);
+  return concat(literalPieces(bytes));
 }
 
 /** RFC 3501 §4.3 string: quoted when it can be, else a literal. */
