@@ -68,9 +68,10 @@ function stripLineEnding(line: Buffer): Buffer {
 /**
  * RFC 1939 §3: a multi-line response's body: every line that starts with "." gets one more, the last line
  * is completed with CRLF if the content lacks it, and ".\r\n" ends the response. Everything else is
- * passed through exactly (bare LF and 8-bit octets included).
+ * passed through exactly (bare LF and 8-bit octets included). In pieces, so that the reply copies its status
+ * line and a whole message together once.
  */
-export function multilineBody(content: Buffer): Buffer {
+export function multilineBody(content: Buffer): Buffer[] {
   const parts: Buffer[] = content[0] === DOT ? [STUFFING] : [];
   let from = 0;
   for (let hit = content.indexOf(LF_DOT); hit !== -1; hit = content.indexOf(LF_DOT, hit + 1)) {
@@ -80,7 +81,7 @@ export function multilineBody(content: Buffer): Buffer {
   parts.push(content.subarray(from));
   if (content.length > 0 && content[content.length - 1] !== LF) parts.push(CRLF);
   parts.push(TERMINATOR);
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /**

@@ -115,8 +115,8 @@ export class Pop3Session {
   }
 
   private reply(statusLine: string, body?: Buffer): void {
-    const head = Buffer.concat([Buffer.from(statusLine, 'utf8'), CRLF]);
-    this.transport.write(body ? Buffer.concat([head, multilineBody(body)]) : head);
+    const head = [Buffer.from(statusLine, 'utf8'), CRLF];
+    this.transport.write(Buffer.concat(body ? [...head, ...multilineBody(body)] : head));
   }
 
   // --- AUTHORIZATION (RFC 1939 §4, §7; RFC 5034; RFC 2595) ---
