@@ -125,7 +125,7 @@ t.test('a malformed scenario exits 2 before anything is sent', async (t) => {
 
 t.test('usage errors exit 2', async (t) => {
   for (const args of [
-    ['run', `${FIXTURES}/basic`, '--target', 'http://example.test'],
+    ['run', `${FIXTURES}/basic`, '--target', 'ftp://example.test'],
     ['run', `${FIXTURES}/basic`, '--target', 'smtp://127.0.0.1:1', '--timeout', 'soon'],
     ['run', `${FIXTURES}/basic`, '--target', 'smtp://127.0.0.1:1', '--reporter', 'xml'],
     ['run', `${FIXTURES}/basic`, '--target', 'smtp://127.0.0.1:1', '--grep', 'no scenario has this name'],
