@@ -87,6 +87,11 @@ function authenticate(users: UserDirectory, auth: SMTPServerAuthentication): str
   }
 }
 
+/** smtp-server keeps `user: false` until AUTH succeeds (then what onAuth gave), not undefined. */
+function isAuthenticated(session: SMTPServerSession): boolean {
+  return Boolean(session.user);
+}
+
 function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -191,7 +196,7 @@ class SmtpListener {
       },
       onRcptTo: (address, session, callback) => {
         const unsupported = unsupportedParameter(address, RCPT_PARAMETERS);
-        const refusal = unsupported === undefined ? this.delivery.refusal(address.address, session.user !== undefined) : Reply.unknownParameter(unsupported);
+        const refusal = unsupported === undefined ? this.delivery.refusal(address.address, isAuthenticated(session)) : Reply.unknownParameter(unsupported);
         callback(refusal && replyError(refusal));
       },
       onData: (stream, session, callback) => {
