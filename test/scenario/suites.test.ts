@@ -46,7 +46,7 @@ t.test('a scenario file given alone still gets its suites up to the cwd', async 
 
 t.test('issues in suite.yaml and targets.yaml', async (t) => {
   const dir = t.testdir({
-    'suite.yaml': 'vars:\n  greeting: hello ${nobody}\ntimeout: soon\ntargets:\n  mx: http://x\n',
+    'suite.yaml': 'vars:\n  greeting: hello ${nobody}\ntimeout: soon\ntargets:\n  mx: ftp://x\n',
     'targets.yaml': 'mx2: smtp://h?tls=maybe\n',
     'a.yaml': 'name: a\nprotocol: smtp\nsteps:\n  - send: "EHLO ${greeting}"\n',
     'b.yaml': 'name: b\nprotocol: smtp\nsteps:\n  - send: "EHLO ${greeting}"\n',
@@ -55,7 +55,7 @@ t.test('issues in suite.yaml and targets.yaml', async (t) => {
   t.same(result.issues.map(formatIssue), [
     'targets.yaml:1:6: `tls=maybe`: use tls=verify or tls=insecure',
     'suite.yaml:3:10: `timeout: soon` is not a duration above 0: write 250ms, 10s, 2m or 1h',
-    'suite.yaml:5:7: unknown URL scheme `http:`: use smtp, smtps, pop3, pop3s, imap, imaps',
+    'suite.yaml:5:7: unknown URL scheme `ftp:`: use smtp, smtps, pop3, pop3s, imap, imaps, http, https',
     'suite.yaml:2:19: unknown variable ${nobody}',
   ], 'a suite var problem is reported once, not once per scenario');
   t.same(result.scenarios, [], 'the scenarios using the broken var do not load');
