@@ -12,9 +12,9 @@ import { auditReportPaths, parseAuditReporterSpec, writeAuditReports } from '../
 import { runAudit, type AuditOptions } from '../audit/run.js';
 import { parseAuditTarget } from '../audit/targets.js';
 import { parseDuration } from '../util/duration.js';
-import { ErrorCode, MailprobeError, isMailprobeError } from '../util/errors.js';
+import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
-import { printError, useColor } from './output.js';
+import { settle, useColor } from './output.js';
 import { VERSION } from './package-info.js';
 
 /** As declared (kebab-case); the handler reads them camel-cased. */
@@ -169,13 +169,5 @@ export const auditCommand = {
       .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | markdown[=FILE] | html[=FILE]; repeatable (default: console)' })
       .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Evidence for every finding, not only failures and warnings' })
       .epilogue(`Checks (level meanings; relay probes never pass RCPT):\n${checkList()}\n\nExit codes: 0 no check failed, 1 a check failed, 2 usage error.`),
-  handler: async (argv: ArgumentsCamelCase<AuditArgs>): Promise<void> => {
-    try {
-      process.exitCode = await audit(argv);
-    } catch (err) {
-      if (!isMailprobeError(err)) throw err;
-      printError(err.message);
-      process.exitCode = ExitCode.USAGE;
-    }
-  },
+  handler: (argv: ArgumentsCamelCase<AuditArgs>): Promise<void> => settle(audit(argv)),
 };

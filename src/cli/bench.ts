@@ -12,9 +12,8 @@ import { BENCH_FILE_REPORTERS, benchReportTargets, parseBenchReporterSpec, write
 import { BENCH_SIZES, DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run.js';
 import { formatBenchTable, formatSize } from '../bench/table.js';
 import { renderBenchHtml } from '../report/html/bench.js';
-import { isMailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
-import { printError } from './output.js';
+import { settle } from './output.js';
 import { VERSION } from './package-info.js';
 
 interface BenchArgs {
@@ -61,13 +60,5 @@ export const benchCommand = {
       .option('min-samples', { type: 'number', default: DEFAULT_BENCH_OPTIONS.minSamples, describe: 'Fewest timed runs, however slow' })
       .option('clock', { choices: ['cpu', 'wall'] as const, default: DEFAULT_BENCH_OPTIONS.clock, describe: 'CPU time of this process (steady on a shared machine) or elapsed time' })
       .epilogue('Peers are found in ./node_modules (see bench/package.json) or beside mailprobe; missing ones are skipped. The JSON report is described in docs/bench.md.'),
-  handler: async (argv: ArgumentsCamelCase<BenchArgs>): Promise<void> => {
-    try {
-      process.exitCode = await bench(argv);
-    } catch (err) {
-      if (!isMailprobeError(err)) throw err;
-      printError(err.message);
-      process.exitCode = ExitCode.USAGE;
-    }
-  },
+  handler: (argv: ArgumentsCamelCase<BenchArgs>): Promise<void> => settle(bench(argv)),
 };

@@ -23,10 +23,10 @@ import type { LoadResult } from '../load/types.js';
 import { renderLoadConsole, renderProgressLine } from '../report/load/console.js';
 import { parseLoadReporterSpec, writeLoadReports, type LoadReporterSpec } from '../report/load/index.js';
 import { parseDuration } from '../util/duration.js';
-import { ErrorCode, MailprobeError, isMailprobeError } from '../util/errors.js';
+import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
-import { printError, printIssues, useColor } from './output.js';
+import { printIssues, settle, useColor } from './output.js';
 
 interface LoadArgs {
   paths: string[];
@@ -182,17 +182,6 @@ async function merge(argv: MergeArgs): Promise<number> {
   const result = mergeLoadResults(parts, argv.threshold);
   await emit(result, reporters);
   return exitCodeOf(result);
-}
-
-/** Runs a command; a MailprobeError (bad option, unreadable file) is a usage error, reported in one line. */
-async function settle(work: Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await work;
-  } catch (err) {
-    if (!isMailprobeError(err)) throw err;
-    printError(err.message);
-    process.exitCode = ExitCode.USAGE;
-  }
 }
 
 const reporterOption = {

@@ -16,10 +16,10 @@ import { parseReporterSpec, writeReports, type ReporterSpec } from '../report/in
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
 import type { RunResult } from '../results/types.js';
 import { parseDuration } from '../util/duration.js';
-import { ErrorCode, MailprobeError, isMailprobeError } from '../util/errors.js';
+import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { BUILTIN_SCENARIOS, VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
-import { printError, printIssues, useColor } from './output.js';
+import { printIssues, settle, useColor } from './output.js';
 
 interface RunArgs {
   paths: string[];
@@ -178,13 +178,5 @@ export const runCommand = {
       .option('insecure', { type: 'boolean', default: false, describe: 'Do not verify TLS certificates' })
       .option('ca', { type: 'string', describe: "Trust the CA certificates in this PEM file instead of the system's" })
       .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | tap[=FILE] | html[=FILE]; repeatable (default: console)' }),
-  handler: async (argv: ArgumentsCamelCase<RunArgs>): Promise<void> => {
-    try {
-      process.exitCode = await run(argv);
-    } catch (err) {
-      if (!isMailprobeError(err)) throw err;
-      printError(err.message);
-      process.exitCode = ExitCode.USAGE;
-    }
-  },
+  handler: (argv: ArgumentsCamelCase<RunArgs>): Promise<void> => settle(run(argv)),
 };
