@@ -95,7 +95,7 @@ export class HttpRuns {
   requests(): AutocannonRequest[] {
     // The first request uses no capture: built once here so that a broken template stops the load before it starts.
     const first = build(this.steps[0]!, new Scope(this.scenario.vars, { seq: 0, vu: 0, iteration: 0 }, this.options.env));
-    return this.steps.map((step, index) => ({
+    return this.steps.map((_step, index) => ({
       ...first,
       setupRequest: (_request, context) => this.setup(index, context, first),
       onResponse: (status, body, context, headers) => this.check(index, status, body, context, headers),

@@ -88,7 +88,7 @@ export class LocalDelivery {
    * becomes of single copies; 451 only if the store fails in a way that is not a full mailbox.
    */
   deliver(session: SMTPServerSession, message: Buffer): SmtpReply {
-    const { users, store, hostname, log } = this.options;
+    const { users, hostname, log } = this.options;
     const delivered = new Set<string>();
     const failed: FailedRecipient[] = [];
     const now = new Date();
