@@ -1,37 +1,18 @@
 // Judges mailprobe JSON reports against a list of expected failures (see real-expected-failures.txt).
 // Usage: node scripts/real-verdict.mjs EXPECTED_FILE LABEL=REPORT.json ...
 // Exits 1 on a failure not listed, on a listed failure that passed, or on a listed scenario that did not
-// run; prints one line per finding. Imports only node:fs.
-import { readFileSync } from 'node:fs';
+// run; prints one line per finding.
+import { readListFile, verdictArgs } from './verdict-input.mjs';
 
-const [expectedFile, ...reportArgs] = process.argv.slice(2);
-if (!expectedFile || reportArgs.length === 0) {
-  console.error('usage: real-verdict.mjs EXPECTED_FILE LABEL=REPORT.json ...');
-  process.exit(2);
-}
-
-/** "label file" → reason, from lines "<label> <file> <reason…>"; # starts a comment. */
-function readExpected(path) {
-  const expected = new Map();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const [label, file, ...reason] = trimmed.split(/\s+/);
-    expected.set(`${label} ${file}`, reason.join(' '));
-  }
-  return expected;
-}
-
-const expected = readExpected(expectedFile);
+const { listFile: expectedFile, reports } = verdictArgs('real-verdict.mjs EXPECTED_FILE LABEL=REPORT.json ...');
+/** "label file" → reason, from lines "<label> <file> <reason…>". */
+const expected = new Map(readListFile(expectedFile).map(([label, file, ...reason]) => [`${label} ${file}`, reason.join(' ')]));
 const findings = [];
 const seen = new Set();
 let passed = 0;
 let expectedFailures = 0;
 
-for (const arg of reportArgs) {
-  const separator = arg.indexOf('=');
-  const label = arg.slice(0, separator);
-  const report = JSON.parse(readFileSync(arg.slice(separator + 1), 'utf8'));
+for (const [label, report] of reports) {
   for (const scenario of report.scenarios) {
     const key = `${label} ${scenario.file}`;
     seen.add(key);
