@@ -2,26 +2,13 @@
  * `mailprobe serve --fault NAME`: the sandbox misbehaving on demand, as a user starts it; and the fault
  * list in `serve --help`.
  */
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import t from 'tap';
 import { FAULT_NAMES } from '../../src/sandbox/index.js';
-import { CLI, ROOT, runCli } from '../helpers/cli.js';
-
-const ALL_PORTS_FREE = ['smtp', 'submission', 'smtps', 'pop3', 'pop3s', 'imap', 'imaps'].flatMap((name) => [`--${name}-port`, '0']);
+import { runCli, startServe } from '../helpers/cli.js';
 
 t.test('serve --fault close-after-greeting: POP3 greets and closes at the first command; SMTP too', async (t) => {
-  const child = spawn(process.execPath, [CLI, 'serve', '--fault', 'close-after-greeting', ...ALL_PORTS_FREE], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-  t.teardown(() => void child.kill('SIGKILL'));
-  let stdout = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('Ctrl-C')) resolve();
-    });
-    child.once('close', () => reject(new Error(`serve exited early: ${stdout}`)));
-  });
+  const { child, stdout, exited } = await startServe(t, ['--fault', 'close-after-greeting']);
   t.match(stdout, /^fault +close-after-greeting: greets, then closes/m);
   for (const scheme of ['pop3', 'smtp']) {
     const port = Number(new RegExp(`^${scheme} +${scheme}://127\\.0\\.0\\.1:(\\d+)$`, 'm').exec(stdout)?.[1]);

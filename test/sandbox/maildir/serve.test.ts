@@ -2,31 +2,18 @@
  * `mailprobe serve --maildir DIR --unknown-recipients bounce`, as a user starts it: a message to an unknown
  * user is accepted, its bounce lands in the sender's Maildir, and Ctrl-C leaves it there for the next start.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI, ROOT } from '../../helpers/cli.js';
+import { startServe } from '../../helpers/cli.js';
 import { readReply } from '../client.js';
-
-const ALL_PORTS_FREE = ['smtp', 'submission', 'smtps', 'pop3', 'pop3s', 'imap', 'imaps'].flatMap((name) => [`--${name}-port`, '0']);
 
 t.test('serve --maildir with --unknown-recipients bounce: the bounce is a file in the sender’s new/', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mailprobe-serve-maildir-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const child = spawn(process.execPath, [CLI, 'serve', '--maildir', dir, '--unknown-recipients', 'bounce', ...ALL_PORTS_FREE], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-  t.teardown(() => void child.kill('SIGKILL'));
-  let stdout = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('Ctrl-C')) resolve();
-    });
-    child.once('close', () => reject(new Error(`serve exited early: ${stdout}`)));
-  });
+  const { child, stdout, exited } = await startServe(t, ['--maildir', dir, '--unknown-recipients', 'bounce']);
   t.match(stdout, new RegExp(`^maildir +${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/<user>$`, 'm'));
   const port = Number(/^smtp +smtp:\/\/127\.0\.0\.1:(\d+)$/m.exec(stdout)?.[1]);
   const socket = net.connect(port, '127.0.0.1');
