@@ -8,9 +8,10 @@ import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { CHECKS, selectChecks, unmatchedGlobs } from '../audit/catalogue.js';
 import { renderAuditConsole } from '../audit/report/console.js';
-import { auditReportPaths, parseAuditReporterSpec, writeAuditReports } from '../audit/report/index.js';
+import { AUDIT_REPORTERS } from '../audit/report/index.js';
 import { runAudit, type AuditOptions } from '../audit/run.js';
 import { parseAuditTarget } from '../audit/targets.js';
+import { parseReporters, writeReportFiles } from '../report/reporters.js';
 import { parseDuration } from '../util/duration.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -108,8 +109,7 @@ async function optionsOf(argv: ArgumentsCamelCase<AuditArgs>): Promise<AuditOpti
 
 async function audit(argv: ArgumentsCamelCase<AuditArgs>): Promise<number> {
   const options = await optionsOf(argv);
-  const reporters = (argv.reporter.length > 0 ? argv.reporter : ['console']).map(parseAuditReporterSpec);
-  auditReportPaths(reporters, process.cwd());
+  const reporters = parseReporters(argv.reporter, AUDIT_REPORTERS, 'audit', process.cwd());
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
@@ -123,8 +123,8 @@ async function audit(argv: ArgumentsCamelCase<AuditArgs>): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
-  const written = await writeAuditReports(reporters, result, process.cwd());
-  if (reporters.some((reporter) => reporter.name === 'console')) {
+  const written = await writeReportFiles(reporters.files, result);
+  if (reporters.console) {
     process.stdout.write(renderAuditConsole(result, { color: useColor(process.stdout), verbose: argv.verbose }));
     for (const file of written) process.stdout.write(`report: ${file}\n`);
   }

@@ -8,10 +8,12 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { BenchClock } from '../bench/measure.js';
 import { loadPeers } from '../bench/peers.js';
-import { BENCH_FILE_REPORTERS, benchReportTargets, parseBenchReporterSpec, writeBenchReports, type BenchFileReporters } from '../bench/reporters.js';
+import { BENCH_FILE_REPORTERS } from '../bench/reporters.js';
+import type { BenchReport } from '../bench/report-types.js';
 import { BENCH_SIZES, DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run.js';
 import { formatBenchTable, formatSize } from '../bench/table.js';
 import { renderBenchHtml } from '../report/html/bench.js';
+import { parseReporters, writeReportFiles, type FileReporters } from '../report/reporters.js';
 import { ExitCode } from './exit-codes.js';
 import { settle } from './output.js';
 import { VERSION } from './package-info.js';
@@ -27,11 +29,10 @@ interface BenchArgs {
 }
 
 /** The bench's own file reporters and the HTML report's "encoding core" page. */
-const FILE_REPORTERS: BenchFileReporters = { ...BENCH_FILE_REPORTERS, html: { defaultPath: 'reports/bench.html', render: renderBenchHtml } };
+const FILE_REPORTERS: FileReporters<BenchReport> = { ...BENCH_FILE_REPORTERS, html: { defaultPath: 'reports/bench.html', render: renderBenchHtml } };
 
 async function bench(argv: ArgumentsCamelCase<BenchArgs>): Promise<number> {
-  const specs = (argv.reporter.length > 0 ? argv.reporter : ['console']).map((text) => parseBenchReporterSpec(text, FILE_REPORTERS));
-  const targets = benchReportTargets(specs, FILE_REPORTERS, process.cwd());
+  const reporters = parseReporters(argv.reporter, FILE_REPORTERS, 'bench', process.cwd());
   const peers = await loadPeers(process.cwd());
   const options = { ...DEFAULT_BENCH_OPTIONS, sizes: argv.size, only: argv.only, timeMs: argv.time, minSamples: argv.minSamples, clock: argv.clock };
   const progress = process.stderr.isTTY === true;
@@ -39,10 +40,10 @@ async function bench(argv: ArgumentsCamelCase<BenchArgs>): Promise<number> {
     if (progress) process.stderr.write(`\r\x1b[K${benchmark.id} ${formatSize(size)}`);
   });
   if (progress) process.stderr.write('\r\x1b[K');
-  await writeBenchReports(targets, report);
+  await writeReportFiles(reporters.files, report);
   if (argv.json) process.stdout.write(BENCH_FILE_REPORTERS.json!.render(report));
-  else if (specs.some((spec) => spec.name === 'console')) process.stdout.write(formatBenchTable(report));
-  for (const target of targets) process.stderr.write(`${target.name} report: ${target.path}\n`);
+  else if (reporters.console) process.stdout.write(formatBenchTable(report));
+  for (const file of reporters.files) process.stderr.write(`${file.name} report: ${file.path}\n`);
   const wrong = report.encodingCore.cases.some((c) => c.implementations.some((i) => i.ours && i.status !== 'ok'));
   return wrong ? ExitCode.FAILED : ExitCode.OK;
 }

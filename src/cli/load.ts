@@ -11,7 +11,7 @@ import { loadScenarios } from '../scenario/load.js';
 import { selectScenarios } from '../runner/run.js';
 import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
 import type { TargetMap } from '../scenario/types.js';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 import { driverFor } from '../protocols/registry.js';
 import { runLoad } from '../load/engine.js';
 import { isHttpLoad, runHttpLoad } from '../load/http-load.js';
@@ -21,7 +21,8 @@ import { resolveSettings } from '../load/settings.js';
 import { parseThresholds } from '../load/thresholds.js';
 import type { LoadResult } from '../load/types.js';
 import { renderLoadConsole, renderProgressLine } from '../report/load/console.js';
-import { parseLoadReporterSpec, writeLoadReports, type LoadReporterSpec } from '../report/load/index.js';
+import { LOAD_REPORTERS } from '../report/load/index.js';
+import { parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
 import { parseDuration } from '../util/duration.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { VERSION } from './package-info.js';
@@ -58,19 +59,15 @@ function usage(message: string): MailprobeError {
   return new MailprobeError(ErrorCode.CONFIG, message);
 }
 
-function reportersOf(texts: readonly string[]): LoadReporterSpec[] {
-  return (texts.length > 0 ? texts : ['console']).map(parseLoadReporterSpec);
-}
-
 /** Exit 1 when a threshold is broken: that is the CI gate. Failed runs alone are figures, not a verdict. */
 function exitCodeOf(result: LoadResult): number {
   if (result.interrupted) return ExitCode.INTERRUPTED;
   return result.thresholds.some((t) => !t.ok) ? ExitCode.FAILED : ExitCode.OK;
 }
 
-async function emit(result: LoadResult, reporters: readonly LoadReporterSpec[]): Promise<void> {
-  const written = await writeLoadReports(reporters, result, process.cwd());
-  if (reporters.some((r) => r.name === 'console')) {
+async function emit(result: LoadResult, reporters: Reporters<LoadResult>): Promise<void> {
+  const written = await writeReportFiles(reporters.files, result);
+  if (reporters.console) {
     process.stdout.write(renderLoadConsole(result, { color: useColor(process.stdout) }));
     for (const file of written) process.stdout.write(`report: ${file}\n`);
   }
@@ -84,12 +81,14 @@ async function targetsOf(argv: LoadArgs, fromFiles: TargetMap): Promise<{ target
   if (given.defaultUrl !== undefined || Object.keys(named).length > 0) {
     return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls: { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) } } };
   }
+  // Imported here: the sandbox's servers and certificate library are start-up cost a load of real targets never needs.
+  const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox();
   return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
 }
 
 async function load(argv: LoadArgs): Promise<number> {
-  const reporters = reportersOf(argv.reporter);
+  const reporters = parseReporters(argv.reporter, LOAD_REPORTERS, 'load', process.cwd());
   let grep: RegExp | undefined;
   try {
     if (argv.grep !== undefined) grep = new RegExp(argv.grep);
@@ -127,7 +126,7 @@ async function load(argv: LoadArgs): Promise<number> {
   parseThresholds(settings.thresholds);
 
   const { targets, sandbox } = await targetsOf(argv, loaded.targets);
-  if (sandbox && reporters.some((r) => r.name === 'console')) {
+  if (sandbox && reporters.console) {
     const services = Object.entries(sandbox.targets).map(([name, url]) => `${name}=${url}`).join(' ');
     process.stdout.write(`no --target given: loading the embedded sandbox (${services}), in this same process\n\n`);
   }
@@ -161,7 +160,7 @@ async function load(argv: LoadArgs): Promise<number> {
 }
 
 async function merge(argv: MergeArgs): Promise<number> {
-  const reporters = reportersOf(argv.reporter);
+  const reporters = parseReporters(argv.reporter, LOAD_REPORTERS, 'merge', process.cwd());
   parseThresholds(argv.threshold);
   const parts: LoadResult[] = [];
   for (const file of argv.files) {

@@ -12,7 +12,8 @@ import type { Sandbox } from '../sandbox/index.js';
 
 type SandboxModule = typeof import('../sandbox/index.js');
 import { driverFor } from '../protocols/registry.js';
-import { parseReporterSpec, writeReports, type ReporterSpec } from '../report/index.js';
+import { RUN_REPORTERS } from '../report/index.js';
+import { parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
 import type { RunResult } from '../results/types.js';
 import { parseDuration } from '../util/duration.js';
@@ -39,7 +40,7 @@ function usage(message: string): MailprobeError {
   return new MailprobeError(ErrorCode.CONFIG, message);
 }
 
-function parseOptions(argv: RunArgs): { grep?: RegExp; timeoutMs?: number; reporters: ReporterSpec[] } {
+function parseOptions(argv: RunArgs): { grep?: RegExp; timeoutMs?: number; reporters: Reporters<RunResult> } {
   let grep: RegExp | undefined;
   if (argv.grep !== undefined) {
     try {
@@ -55,7 +56,7 @@ function parseOptions(argv: RunArgs): { grep?: RegExp; timeoutMs?: number; repor
   }
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) throw usage('--concurrency must be a whole number ≥ 1');
   if (!Number.isInteger(argv.repeat) || argv.repeat < 1) throw usage('--repeat must be a whole number ≥ 1');
-  const reporters = (argv.reporter.length > 0 ? argv.reporter : ['console']).map(parseReporterSpec);
+  const reporters = parseReporters(argv.reporter, RUN_REPORTERS, 'run', process.cwd());
   return { ...(grep ? { grep } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }), reporters };
 }
 
@@ -121,7 +122,7 @@ async function run(argv: RunArgs): Promise<number> {
   const scenarios = selectScenarios(loaded.scenarios, argv.tag, options.grep);
   if (scenarios.length === 0) throw usage('no scenario matches the given paths, --tag and --grep');
 
-  const live = options.reporters.some((r) => r.name === 'console');
+  const live = options.reporters.console;
   const consoleOptions: ConsoleOptions = { color: useColor(process.stdout) };
   const { targets, sandbox } = await targetsOf(argv, loaded.targets, sandboxModule);
   if (sandbox && live) {
@@ -154,7 +155,7 @@ async function run(argv: RunArgs): Promise<number> {
     stopListening();
     await sandbox?.close();
   }
-  const written = await writeReports(options.reporters, result, process.cwd());
+  const written = await writeReportFiles(options.reporters.files, result);
   if (live) {
     process.stdout.write(`\n${renderSummary(result, consoleOptions)}`);
     for (const file of written) process.stdout.write(`report: ${file}\n`);

@@ -12,7 +12,7 @@ import { generate } from 'selfsigned';
 import { reverseName } from '../../src/audit/dns.js';
 import { runAudit } from '../../src/audit/run.js';
 import { renderAuditConsole } from '../../src/audit/report/console.js';
-import { renderAuditReport } from '../../src/audit/report/index.js';
+import { AUDIT_REPORTERS } from '../../src/audit/report/index.js';
 import { startDnsServer, type Zone } from './helpers/dns-server.js';
 import { startScriptedSmtp } from './helpers/scripted-smtp.js';
 import { auditOptions, findingsOf, levels } from './helpers/options.js';
@@ -113,7 +113,7 @@ t.test('every address of every MX is a host of its own, IPv6 too', async (t) => 
   t.match(hosts[1]!.services[0]!.findings[0], { id: 'smtp.banner', level: 'pass', evidence: [{ dir: 's', text: /^220 v6/ }] });
   t.match(hosts[0]!.services[0]!.findings[0], { evidence: [{ dir: 's', text: /^220 v4/ }] });
   t.match(renderAuditConsole(result, { color: false }), /^mx1\.dual\.test ::1 \(MX of dual\.test\)$/m, 'the console names the address');
-  t.match(renderAuditReport('junit', result), /classname="audit\.mx1\.dual\.test\.smtp@__1"/, 'each address its own JUnit class');
+  t.match(AUDIT_REPORTERS.junit!.render(result), /classname="audit\.mx1\.dual\.test\.smtp@__1"/, 'each address its own JUnit class');
 });
 
 t.test('a broken domain fails on exactly what is broken', async (t) => {

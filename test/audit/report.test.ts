@@ -1,15 +1,15 @@
 /**
  * The audit reporters are pure functions of an AuditResult: JUnit is well-formed with one testcase per
  * check and host and counts that agree; Markdown escapes tables and fences; the console report is plain
- * without colour, worst first, with evidence for failures; file reports are written atomically and two
- * aimed at one path are refused before anything is written.
+ * without colour, worst first, with evidence for failures; the file reports are written by name.
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { renderAuditConsole } from '../../src/audit/report/console.js';
-import { auditReportPaths, parseAuditReporterSpec, renderAuditReport, writeAuditReports } from '../../src/audit/report/index.js';
+import { AUDIT_REPORTERS } from '../../src/audit/report/index.js';
+import { parseReporters, writeReportFiles } from '../../src/report/reporters.js';
 import { evidenceLines } from '../../src/audit/report/text.js';
 import { AUDIT_RESULT_VERSION, type AuditResult, type Finding } from '../../src/audit/types.js';
 import { childrenNamed, parseXml } from '../report/fixtures/xml-parse.js';
@@ -65,7 +65,7 @@ const RESULT: AuditResult = {
 };
 
 t.test('JUnit: well-formed, one testcase per check and service, counts agree, fail → failure, skipped → skipped', async (t) => {
-  const xml = renderAuditReport('junit', RESULT);
+  const xml = AUDIT_REPORTERS.junit!.render(RESULT);
   const { root, errors } = parseXml(xml);
   t.same(errors, []);
   t.match(root!.attributes, { tests: '6', failures: '1', skipped: '1', errors: '0' });
@@ -83,7 +83,7 @@ t.test('JUnit: well-formed, one testcase per check and service, counts agree, fa
 });
 
 t.test('Markdown: grades, tables with escaped cells, evidence in a fence the text cannot close', async (t) => {
-  const md = renderAuditReport('markdown', RESULT);
+  const md = AUDIT_REPORTERS.markdown!.render(RESULT);
   t.match(md, /^# mailprobe audit\n\n\*\*Failed\*\*: 1 failed, 1 warnings, 2 passed, 1 info, 1 skipped\./);
   t.match(md, /## mx\.example\.test \(MX of example\.test\)/);
   t.match(md, /\| net \| smtp \| relay \| smuggling \|\n\| --- \| --- \| --- \| --- \|\n\| A \| A \| F \| - \|/);
@@ -92,7 +92,7 @@ t.test('Markdown: grades, tables with escaped cells, evidence in a fence the tex
   t.notMatch(softwareRow, /<b>/, 'HTML is escaped');
   t.notMatch(md, /\x1b/, 'no raw ESC');
   t.match(md, /#### FAIL `relay.external`[\s\S]*\n```text\n[\s\S]*`x`[\s\S]*\n```\n/, 'a fence longer than any backtick run');
-  t.match(renderAuditReport('markdown', { ...RESULT, subjects: [{ ...RESULT.subjects[1]!, services: [{ ...RESULT.subjects[1]!.services[0]!, findings: [finding('relay.external', 'fail', 's', { evidence: [{ session: 'r', dir: 's', atMs: 0, text: '250 ```` x' }] })] }] }] }), /\n`````text\n/, 'five backticks around four');
+  t.match(AUDIT_REPORTERS.markdown!.render({ ...RESULT, subjects: [{ ...RESULT.subjects[1]!, services: [{ ...RESULT.subjects[1]!.services[0]!, findings: [finding('relay.external', 'fail', 's', { evidence: [{ session: 'r', dir: 's', atMs: 0, text: '250 ```` x' }] })] }] }] }), /\n`````text\n/, 'five backticks around four');
   t.ok(md.indexOf('relay.external') < md.indexOf('net.connect'), 'worst first');
 });
 
@@ -109,7 +109,7 @@ t.test('console: plain without colour, worst first, evidence for failures and wa
 });
 
 t.test('JSON: the result as is, versioned, with the catalogue', async (t) => {
-  const json = JSON.parse(renderAuditReport('json', RESULT)) as AuditResult & { checks: Array<{ id: string }> };
+  const json = JSON.parse(AUDIT_REPORTERS.json!.render(RESULT)) as AuditResult & { checks: Array<{ id: string }> };
   t.equal(json.version, AUDIT_RESULT_VERSION);
   t.same(json.subjects, RESULT.subjects);
   t.ok(json.checks.some((check) => check.id === 'relay.external'));
@@ -125,16 +125,13 @@ t.test('evidence lines: prefixes, controls escaped, long evidence keeps its star
   t.equal(lines.at(-1), 'S: line 49');
 });
 
-t.test('reporter specs and atomic writes', async (t) => {
-  t.same(parseAuditReporterSpec('markdown=out/a.md'), { name: 'markdown', path: 'out/a.md' });
-  t.throws(() => parseAuditReporterSpec('tap'), /audit reporters are console, json, junit, markdown/);
-  t.throws(() => parseAuditReporterSpec('console=x'), /writes no file/);
-  t.throws(() => parseAuditReporterSpec('json='), /needs a path/);
-  t.throws(() => auditReportPaths([{ name: 'json', path: 'a' }, { name: 'junit', path: 'a' }], '/tmp'), /would both write/);
+t.test('the audit reporters, parsed and written like every command\'s', async (t) => {
+  t.throws(() => parseReporters(['tap'], AUDIT_REPORTERS, 'audit', '/tmp'), /audit reporters are console, json, junit, markdown, html/);
   const dir = await mkdtemp(join(tmpdir(), 'mailprobe-audit-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const written = await writeAuditReports([{ name: 'console' }, { name: 'junit' }, { name: 'markdown', path: 'md/audit.md' }], RESULT, dir);
+  const reporters = parseReporters(['console', 'junit', 'markdown=md/audit.md'], AUDIT_REPORTERS, 'audit', dir);
+  const written = await writeReportFiles(reporters.files, RESULT);
   t.same(written, [join(dir, 'reports/audit-junit.xml'), join(dir, 'md/audit.md')]);
-  t.equal(await readFile(written[1]!, 'utf8'), renderAuditReport('markdown', RESULT));
+  t.equal(await readFile(written[1]!, 'utf8'), AUDIT_REPORTERS.markdown!.render(RESULT));
   t.same(await readdir(join(dir, 'md')), ['audit.md'], 'no temporary file left');
 });

@@ -2,33 +2,22 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { BENCH_FILE_REPORTERS, benchReportTargets, parseBenchReporterSpec, writeBenchReports } from '../../src/bench/reporters.js';
+import { BENCH_FILE_REPORTERS } from '../../src/bench/reporters.js';
+import { parseReporters, writeReportFiles } from '../../src/report/reporters.js';
 import type { BenchReport } from '../../src/bench/report-types.js';
 import { runBench } from '../../src/bench/run.js';
 import { runCli } from '../helpers/cli.js';
 
-const parse = (text: string) => parseBenchReporterSpec(text, BENCH_FILE_REPORTERS);
-
-t.test('reporter specs: console, json, json=FILE; anything else is a usage error naming the valid ones', async (t) => {
-  t.same(parse('console'), { name: 'console' });
-  t.same(parse('json'), { name: 'json' });
-  t.same(parse('json=out/b.json'), { name: 'json', path: 'out/b.json' });
-  t.throws(() => parse('junit'), { name: 'MailprobeError', message: 'unknown reporter "junit" in "junit": bench reporters are console, json' });
-  t.throws(() => parse('console=x'), /reporter "console" writes no file/);
-  t.throws(() => parse('json='), /needs a path after "=", e.g. json=reports\/bench.json/);
-});
-
-t.test('targets: default path, relative to cwd; two reporters on one file are refused before anything runs', async (t) => {
-  t.same(benchReportTargets([parse('console'), parse('json')], BENCH_FILE_REPORTERS, '/tmp/x').map((target) => target.path), ['/tmp/x/reports/bench.json']);
-  t.throws(() => benchReportTargets([parse('json=a.json'), parse('json=./a.json')], BENCH_FILE_REPORTERS, '/tmp/x'), /would both write \/tmp\/x\/a.json/);
+t.test('bench reporters: console and json; the default file is reports/bench.json', async (t) => {
+  t.same(parseReporters(['console', 'json'], BENCH_FILE_REPORTERS, 'bench', '/tmp/x').files.map((file) => file.path), ['/tmp/x/reports/bench.json']);
+  t.throws(() => parseReporters(['junit'], BENCH_FILE_REPORTERS, 'bench', '/tmp/x'), { name: 'MailprobeError', message: 'unknown reporter "junit" in "junit": bench reporters are console, json' });
 });
 
 t.test('the JSON report: the BenchReport, keys in the documented order, parsed back equal', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'mailprobe-bench-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const report = runBench({}, { sizes: [1024], only: ['base64-encode'], timeMs: 1, minSamples: 3, maxSamples: 3, clock: 'cpu' }, { name: 'mailprobe', version: '1.2.3' });
-  const targets = benchReportTargets([parse('json=r/bench.json')], BENCH_FILE_REPORTERS, dir);
-  await writeBenchReports(targets, report);
+  await writeReportFiles(parseReporters(['json=r/bench.json'], BENCH_FILE_REPORTERS, 'bench', dir).files, report);
   const text = await readFile(join(dir, 'r/bench.json'), 'utf8');
   t.ok(text.endsWith('}\n'));
   const parsed = JSON.parse(text) as BenchReport;

@@ -3,7 +3,7 @@
  * warnings with their evidence, every finding by service; evidence a server sent is text, never markup.
  */
 import t from 'tap';
-import { renderAuditReport } from '../../../src/audit/report/index.js';
+import { AUDIT_REPORTERS } from '../../../src/audit/report/index.js';
 import { renderAuditHtml } from '../../../src/report/html/audit.js';
 import { matchGolden } from '../fixtures/golden.js';
 import { INJECTION, sampleAudit } from './fixtures.js';
@@ -11,7 +11,7 @@ import { byId, findAll, parsePage, textOf } from './page-parse.js';
 
 t.test('golden; the audit reporters render html by name', async (t) => {
   await matchGolden(t, 'audit.html', renderAuditHtml(sampleAudit));
-  t.equal(renderAuditReport('html', sampleAudit), renderAuditHtml(sampleAudit));
+  t.equal(AUDIT_REPORTERS.html!.render(sampleAudit), renderAuditHtml(sampleAudit));
 });
 
 t.test('verdict, grades by subject and area', async (t) => {

@@ -6,7 +6,8 @@ import { startSandbox } from '../../../src/sandbox/index.js';
 import { renderLoadConsole, renderProgressLine } from '../../../src/report/load/console.js';
 import { renderLoadMarkdown } from '../../../src/report/load/markdown.js';
 import { renderLoadHtml } from '../../../src/report/load/html.js';
-import { parseLoadReporterSpec, writeLoadReports } from '../../../src/report/load/index.js';
+import { LOAD_REPORTERS } from '../../../src/report/load/index.js';
+import { parseReporters, writeReportFiles } from '../../../src/report/reporters.js';
 import { fixture, loadAgainst } from '../../load/helpers.js';
 
 const sandbox = await startSandbox();
@@ -66,14 +67,14 @@ t.test('progress line', async (t) => {
   t.match(renderProgressLine({ elapsedMs: -500, runs: 0, errors: 0, lastSecondRuns: 0, p99Ms: 0, inFlight: 3, warmingUp: true }), /^warming up/);
 });
 
-t.test('reporter specs and files', async (t) => {
-  t.same(parseLoadReporterSpec('html=out/x.html'), { name: 'html', path: 'out/x.html' });
-  t.throws(() => parseLoadReporterSpec('junit'), { message: /load reporters are console, json, markdown, html/ });
-  t.throws(() => parseLoadReporterSpec('console=x'), { message: /writes no file/ });
+t.test('the load reporters, parsed and written like every command\'s', async (t) => {
+  t.throws(() => parseReporters(['junit'], LOAD_REPORTERS, 'load', '/tmp'), { message: /load reporters are console, json, markdown, html/ });
   const dir = mkdtempSync(join(tmpdir(), 'mailprobe-load-report-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const written = await writeLoadReports([{ name: 'console' }, { name: 'json', path: 'r.json' }, { name: 'markdown', path: 'r.md' }], result, dir);
-  t.same(written, [join(dir, 'r.json'), join(dir, 'r.md')]);
+  const reporters = parseReporters(['console', 'json=r.json', 'markdown=r.md', 'html'], LOAD_REPORTERS, 'load', dir);
+  const written = await writeReportFiles(reporters.files, result);
+  t.same(written, [join(dir, 'r.json'), join(dir, 'r.md'), join(dir, 'reports/load.html')]);
   t.equal(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).totals.runs, 10);
-  await t.rejects(writeLoadReports([{ name: 'json', path: 'a' }, { name: 'html', path: 'a' }], result, dir), { message: /would both write/ });
+  t.equal(readFileSync(join(dir, 'r.md'), 'utf8'), renderLoadMarkdown(result));
+  t.equal(readFileSync(join(dir, 'reports/load.html'), 'utf8'), renderLoadHtml(result));
 });
