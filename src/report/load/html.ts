@@ -7,7 +7,7 @@
  */
 import { mergeEncoded } from '../../load/histogram.js';
 import type { LatencyStats, LoadResult } from '../../load/types.js';
-import { Html, renderPage } from '../html/page.js';
+import { Html, escapeHtml, renderPage } from '../html/page.js';
 import { DELIVERY_LABEL, LATENCY_COLUMNS, describeSettings, formatBytes, formatCount, formatMs, formatPercent, formatRate, latencyCells, latencyRows, thresholdVerdict } from './format.js';
 
 const WIDTH = 760;
@@ -16,10 +16,6 @@ const PAD = { left: 64, right: 32, top: 16, bottom: 40 };
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
 /** Percentiles plotted, spread by "nines" so the tail gets room: 0, 50, 90, 99, 99.9, 99.99. */
 const NINES_MAX = 4;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
 
 const plotWidth = WIDTH - PAD.left - PAD.right;
 const plotHeight = HEIGHT - PAD.top - PAD.bottom;

@@ -55,8 +55,16 @@ t.test('html: self-contained, with both charts, the thresholds and escaped text'
   t.notMatch(html, /<script|<link|src="http|href="http/, 'nothing to fetch: it opens offline');
   t.match(html, /<svg[^>]*id="chart-latency"/);
   t.match(html, /<svg[^>]*id="chart-throughput"|shorter than a second/);
-  t.match(html, /class="broken">✗ errors&#60;1%: 50% of 10 scenario runs failed/);
+  t.match(html, /class="broken">✗ errors&lt;1%: 50% of 10 scenario runs failed/);
   t.match(html, /<p class="verdict fail" id="verdict">1 of 2 thresholds broken<\/p>/);
+});
+
+t.test('html: server text is escaped as in every HTML report, controls included', async (t) => {
+  const hostile = '550 <b onclick="x">&</b>\x1b[31m';
+  const sample = { ...result.errors.samples[0]!, message: hostile };
+  const html = renderLoadHtml({ ...result, errors: { ...result.errors, samples: [sample] } });
+  t.notMatch(html, /<b onclick/);
+  t.match(html, `550 &lt;b onclick=&quot;x&quot;&gt;&amp;&lt;/b&gt;\\x1B[31m`);
 });
 
 t.test('progress line', async (t) => {
