@@ -20,6 +20,7 @@ import { parseDuration } from '../util/duration.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { BUILTIN_SCENARIOS, VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
+import { prepareMaildir } from './maildir.js';
 import { printIssues, settle, useColor } from './output.js';
 
 interface RunArgs {
@@ -33,6 +34,7 @@ interface RunArgs {
   timeout?: string;
   insecure: boolean;
   ca?: string;
+  maildir?: string;
   reporter: string[];
 }
 
@@ -98,13 +100,14 @@ async function targetsOf(
   const named = { ...fromFiles, ...given.named };
   const ca = await readCa(argv.ca);
   if (given.defaultUrl !== undefined || Object.keys(named).length > 0) {
+    if (argv.maildir !== undefined) throw usage("--maildir keeps the embedded sandbox's mail: it has no use once targets are given (--target or the files' targets:)");
     const tls = { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) };
     return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls } };
   }
   // Started only when needed; imported early by run() when no --target is given (smtp-server and the
   // certificate library cost ~0.5 s to import).
   const { startSandbox } = await (sandboxModule ?? import('../sandbox/index.js'));
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox(argv.maildir === undefined ? {} : { maildir: await prepareMaildir(argv.maildir) });
   return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
 }
 
@@ -178,6 +181,7 @@ export const runCommand = {
       .option('timeout', { type: 'string', describe: "Reply timeout for every step (e.g. 5s), overriding the files' own" })
       .option('insecure', { type: 'boolean', default: false, describe: 'Do not verify TLS certificates' })
       .option('ca', { type: 'string', describe: "Trust the CA certificates in this PEM file instead of the system's" })
+      .option('maildir', { type: 'string', describe: "With no --target: keep the embedded sandbox's mail in Maildirs under this directory (DIR/<user>), as serve --maildir does" })
       .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | tap[=FILE] | html[=FILE]; repeatable (default: console)' }),
   handler: (argv: ArgumentsCamelCase<RunArgs>): Promise<void> => settle(run(argv)),
 };

@@ -15,6 +15,8 @@ import {
   type UnknownRecipientPolicy,
 } from '../sandbox/index.js';
 import { ExitCode } from './exit-codes.js';
+import { prepareMaildir } from './maildir.js';
+import { settle } from './output.js';
 
 /** As declared (kebab-case); the handler reads them camel-cased. */
 interface ServeArgs {
@@ -42,6 +44,39 @@ function waitForStopSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** Starts the sandbox, prints its services, and stops it at SIGINT or SIGTERM. */
+async function serve(argv: ArgumentsCamelCase<ServeArgs>): Promise<number> {
+  const ports: Record<SandboxServiceName, number> = {
+    smtp: argv.smtpPort,
+    submission: argv.submissionPort,
+    smtps: argv.smtpsPort,
+    pop3: argv.pop3Port,
+    pop3s: argv.pop3sPort,
+    imap: argv.imapPort,
+    imaps: argv.imapsPort,
+  };
+  const sandbox = await startSandbox({
+    host: argv.host,
+    ports,
+    unknownRecipients: argv.unknownRecipients,
+    log: (line) => process.stderr.write(`${line}\n`),
+    ...(argv.fault === undefined ? {} : { fault: argv.fault }),
+    ...(argv.maildir === undefined ? {} : { maildir: await prepareMaildir(argv.maildir) }),
+  });
+  if (argv.fault !== undefined) process.stdout.write(`fault      ${argv.fault}: ${FAULTS[argv.fault].description}\n`);
+  if (argv.caOut !== undefined) await writeFile(argv.caOut, sandbox.ca);
+  for (const [name, url] of Object.entries(sandbox.targets)) process.stdout.write(`${name.padEnd(10)} ${url}\n`);
+  process.stdout.write(
+    `users      ${sandbox.users.map((u) => `${u.name}@${sandbox.domain}`).join(', ')}\n` +
+      (argv.maildir === undefined ? '' : `maildir    ${argv.maildir}/<user>\n`) +
+      `run        mailprobe run scenarios/smtp ${Object.entries(sandbox.targets).map(([n, u]) => `--target ${n}=${u}`).join(' ')}${argv.caOut ? ` --ca ${argv.caOut}` : ' --insecure'}\n` +
+      'Ctrl-C stops the sandbox.\n',
+  );
+  await waitForStopSignal();
+  await sandbox.close();
+  return ExitCode.OK;
 }
 
 export const serveCommand = {
@@ -79,35 +114,5 @@ export const serveCommand = {
           'memory, or with --maildir DIR in DIR/<user> (a restart on the same DIR finds it again, UIDs included).\n\nFaults:\n' +
           FAULT_NAMES.map((name) => `  ${name.padEnd(26)} ${FAULTS[name].description} [${FAULTS[name].protocols.join(', ')}]`).join('\n'),
       ),
-  handler: async (argv: ArgumentsCamelCase<ServeArgs>): Promise<void> => {
-    const ports: Record<SandboxServiceName, number> = {
-      smtp: argv.smtpPort,
-      submission: argv.submissionPort,
-      smtps: argv.smtpsPort,
-      pop3: argv.pop3Port,
-      pop3s: argv.pop3sPort,
-      imap: argv.imapPort,
-      imaps: argv.imapsPort,
-    };
-    const sandbox = await startSandbox({
-      host: argv.host,
-      ports,
-      unknownRecipients: argv.unknownRecipients,
-      log: (line) => process.stderr.write(`${line}\n`),
-      ...(argv.fault === undefined ? {} : { fault: argv.fault }),
-      ...(argv.maildir === undefined ? {} : { maildir: argv.maildir }),
-    });
-    if (argv.fault !== undefined) process.stdout.write(`fault      ${argv.fault}: ${FAULTS[argv.fault].description}\n`);
-    if (argv.caOut !== undefined) await writeFile(argv.caOut, sandbox.ca);
-    for (const [name, url] of Object.entries(sandbox.targets)) process.stdout.write(`${name.padEnd(10)} ${url}\n`);
-    process.stdout.write(
-      `users      ${sandbox.users.map((u) => `${u.name}@${sandbox.domain}`).join(', ')}\n` +
-        (argv.maildir === undefined ? '' : `maildir    ${argv.maildir}/<user>\n`) +
-        `run        mailprobe run scenarios/smtp ${Object.entries(sandbox.targets).map(([n, u]) => `--target ${n}=${u}`).join(' ')}${argv.caOut ? ` --ca ${argv.caOut}` : ' --insecure'}\n` +
-        'Ctrl-C stops the sandbox.\n',
-    );
-    await waitForStopSignal();
-    await sandbox.close();
-    process.exitCode = ExitCode.OK;
-  },
+  handler: (argv: ArgumentsCamelCase<ServeArgs>): Promise<void> => settle(serve(argv)),
 };

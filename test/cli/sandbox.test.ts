@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, runCli } from '../helpers/cli.js';
@@ -49,4 +49,33 @@ t.test('mailprobe serve runs the sandbox until SIGINT; scenarios run against it 
   t.equal(res.code, 0, res.stdout);
   server.kill('SIGINT');
   t.equal(await exited, 0, 'serve exits 0 on SIGINT');
+});
+
+t.test('run --maildir DIR: the sandbox keeps what the run delivered in DIR as Maildir++ files', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailprobe-run-maildir-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const res = await runCli(['run', 'test/fixtures/runs/basic/transaction.yaml', '--maildir', `${dir}/mail`]);
+  t.equal(res.code, 0, res.stdout + res.stderr);
+  const delivered = readdirSync(join(dir, 'mail', 'bob', 'new'));
+  t.equal(delivered.length, 1, "one message in bob's new/");
+  const message = readFileSync(join(dir, 'mail', 'bob', 'new', delivered[0]!), 'latin1');
+  t.match(message, /\r\nSubject: run [0-9a-f-]{36}\r\n/);
+  t.match(message, /\r\n\r\n\.leading dot\r\n\.\.two dots\r\n$/, 'the body as sent, dot-stuffing undone');
+  t.equal(readFileSync(join(dir, 'mail', 'bob', 'mailprobe-uidlist'), 'utf8').split('\n')[1], `1 ${delivered[0]!}`, 'UID 1');
+  t.same(readdirSync(join(dir, 'mail', 'alice', 'new')), [], 'nothing for the sender');
+});
+
+t.test('run --maildir: a DIR that cannot be one, or targets besides, are usage errors before anything runs', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailprobe-run-maildir-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'a-file'), '');
+  for (const bad of [join(dir, 'a-file'), join(dir, 'a-file', 'below')]) {
+    const res = await runCli(['run', 'test/fixtures/runs/basic/transaction.yaml', '--maildir', bad]);
+    t.equal(res.code, 2, bad);
+    t.match(res.stderr, `mailprobe: --maildir: cannot keep mail in ${bad}: `);
+    t.equal(res.stdout, '', 'no scenario ran');
+  }
+  const targeted = await runCli(['run', 'test/fixtures/runs/basic/transaction.yaml', '--target', 'smtp://127.0.0.1:1', '--maildir', dir]);
+  t.equal(targeted.code, 2);
+  t.match(targeted.stderr, /--maildir keeps the embedded sandbox's mail: it has no use once targets are given/);
 });
