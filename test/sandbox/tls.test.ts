@@ -19,6 +19,8 @@ t.test('a fresh self-signed P-256 certificate for localhost and 127.0.0.1, made 
   t.notOk(x509.checkHost('mail.example.org'));
   const now = Date.now();
   t.ok(Date.parse(x509.validFrom) <= now && now < Date.parse(x509.validTo), 'valid now');
+  const daysLeft = (Date.parse(x509.validTo) - now) / (24 * 60 * 60 * 1000);
+  t.ok(daysLeft > 29 && daysLeft <= 30, `valid for 30 days (${daysLeft.toFixed(2)} left), past the audit's 14-day expiry warning`);
   const privateKey = createPrivateKey(key);
   t.equal(privateKey.asymmetricKeyType, 'ec');
   t.equal(privateKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
