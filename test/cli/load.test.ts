@@ -28,7 +28,7 @@ t.test('mailprobe load: a broken threshold exits 1 and is named in the console a
   t.equal(json.totals.runs, 6);
   t.same(json.thresholds.map((th) => [th.expression, th.ok]), [['p99<30s', true], ['rate>1000000/s', false]]);
   t.match(readFileSync(`${dir}/r.md`, 'utf8'), /`rate>1000000\/s` \| \*\*broken\*\*/);
-  t.match(readFileSync(`${dir}/r.html`, 'utf8'), /✗ rate&#62;1000000\/s/);
+  t.match(readFileSync(`${dir}/r.html`, 'utf8'), /✗ rate&gt;1000000\/s/);
 });
 
 t.test('mailprobe load: thresholds that hold exit 0', async (t) => {
