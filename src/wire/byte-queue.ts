@@ -17,11 +17,12 @@ export class ByteQueue {
     return this.end - this.start;
   }
 
-  push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    if (this.end + chunk.length > this.store.length) this.makeRoom(chunk.length);
-    chunk.copy(this.store, this.end);
-    this.end += chunk.length;
+  /** Appends the first `length` bytes of `chunk` (all of it by default). */
+  push(chunk: Buffer, length = chunk.length): void {
+    if (length === 0) return;
+    if (this.end + length > this.store.length) this.makeRoom(length);
+    chunk.copy(this.store, this.end, 0, length);
+    this.end += length;
   }
 
   /** Index (from the front) of the first LF among the first `within` bytes, or -1. */

@@ -1,9 +1,8 @@
 /**
  * Opening a connection to an endpoint: plain TCP, or TLS from the first byte for implicit-TLS endpoints
  * (smtps, pop3s, imaps), verifying the certificate unless the endpoint opts out. The only other place
- * besides connection.ts that imports node:net / node:tls.
+ * besides connection.ts that imports node:tls.
  */
-import net from 'node:net';
 import tls from 'node:tls';
 import { Connection, tlsClientOptions } from './connection.js';
 import { waitUntilReady } from './socket-wait.js';
@@ -17,10 +16,9 @@ export interface ConnectOptions {
 }
 
 export async function connect(endpoint: Endpoint, options: ConnectOptions): Promise<Connection> {
-  const { host, port } = endpoint;
   const wait = { timeoutMs: options.connectTimeoutMs, signal: options.signal };
   if (endpoint.tls === 'implicit') {
-    const socket = tls.connect({ ...tlsClientOptions(endpoint), port });
+    const socket = tls.connect({ ...tlsClientOptions(endpoint), port: endpoint.port });
     const connection = new Connection(socket, endpoint, options.transcript);
     await waitUntilReady(socket, 'secureConnect', 'connect', connection.peer, wait);
     socket.setNoDelay(true);
@@ -28,8 +26,7 @@ export async function connect(endpoint: Endpoint, options: ConnectOptions): Prom
     connection.recordTls(socket);
     return connection;
   }
-  const socket = net.connect({ host, port });
-  const connection = new Connection(socket, endpoint, options.transcript);
+  const { connection, socket } = Connection.openTcp(endpoint, options.transcript);
   await waitUntilReady(socket, 'connect', 'connect', connection.peer, wait);
   // Commands go out as written, not coalesced: pipelining and latency tests depend on it.
   socket.setNoDelay(true);

@@ -45,6 +45,13 @@ export interface WriteOptions {
   redactFrom?: number;
 }
 
+/**
+ * Plain sockets read below the stream layer (net.connect's `onread`): each read lands in this one buffer and
+ * its bytes are copied into the connection's queue before the callback returns, so a chunk costs no Buffer of
+ * its own and no stream event. One buffer serves every connection: the next read cannot begin before then.
+ */
+const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /** How long a client close waits for the peer's FIN before destroying the socket. */
 const CLOSE_GRACE_MS = 500;
 
@@ -110,6 +117,20 @@ export class Connection {
     this.attach(socket);
   }
 
+  /** A plain TCP socket to the endpoint, reading through the shared buffer (see sharedReadBuffer), and its connection. */
+  static openTcp(endpoint: Endpoint, transcript: TranscriptSink): { connection: Connection; socket: net.Socket } {
+    let connection: Connection | undefined;
+    // The callback's `false` would stop reading without pausing the stream: back-pressure pauses it instead.
+    const callback = (bytes: number): boolean => {
+      connection!.receive(sharedReadBuffer, bytes);
+      return true;
+    };
+    const onread = { buffer: sharedReadBuffer, callback };
+    const socket = net.connect({ host: endpoint.host, port: endpoint.port, onread });
+    connection = new Connection(socket, endpoint, transcript);
+    return { connection, socket };
+  }
+
   /** True once TLS is up (implicit TLS or after STARTTLS). */
   get secure(): boolean {
     return this.socket instanceof tls.TLSSocket;
@@ -119,14 +140,33 @@ export class Connection {
   readLine(options: LineReadOptions): Promise<Buffer> {
     const max = options.maxBytes ?? Limits.lineBytes;
     return this.read(options, () => {
-      const lf = this.queue.indexOfLineFeed(max);
-      if (lf === -1) {
-        if (this.queue.length <= max) return undefined;
-        throw new LimitError('lineBytes', max, max + 1, withContext(`line exceeds ${formatBytes(max)}`, options.waitingFor));
-      }
-      const line = this.consume(lf + 1);
-      return options.keepLineEnding ? line : stripLineEnding(line);
+      const line = this.nextLine(max, options.waitingFor);
+      return line === undefined || options.keepLineEnding ? line : stripLineEnding(line);
     });
+  }
+
+  /**
+   * Reads lines as readLine does and hands each to `onLine` until it returns a value, which the read resolves
+   * with: a multi-line reply in one read. The timeout applies to each line, from the end of the one before.
+   */
+  readLines<T>(options: LineReadOptions, onLine: (line: Buffer) => T | undefined): Promise<T> {
+    const max = options.maxBytes ?? Limits.lineBytes;
+    return this.read(options, () => {
+      for (let line = this.nextLine(max, options.waitingFor); line !== undefined; line = this.nextLine(max, options.waitingFor)) {
+        const value = onLine(options.keepLineEnding ? line : stripLineEnding(line));
+        if (value !== undefined) return value;
+        if (this.pending) this.pending.deadlineMs = performance.now() + options.timeoutMs;
+      }
+      return undefined;
+    });
+  }
+
+  /** The next complete line, with its ending, once the queue holds one; LimitError past `max` bytes. */
+  private nextLine(max: number, waitingFor: string | undefined): Buffer | undefined {
+    const lf = this.queue.indexOfLineFeed(max);
+    if (lf !== -1) return this.consume(lf + 1);
+    if (this.queue.length <= max) return undefined;
+    throw new LimitError('lineBytes', max, max + 1, withContext(`line exceeds ${formatBytes(max)}`, waitingFor));
   }
 
   /** Reads exactly `count` bytes (an IMAP literal, a POP3 body); the caller bounds `count` by its limit. */
@@ -374,10 +414,17 @@ export class Connection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.queue.push(chunk);
+    this.receive(chunk, chunk.length);
+  };
+
+  /** The first `length` bytes of `chunk` arrived (a 'data' event, or a read into the shared buffer). */
+  private receive(chunk: Buffer, length: number): void {
+    // After our close, whatever still arrives is discarded: only the peer's FIN matters.
+    if (this.clientClosed) return;
+    this.queue.push(chunk, length);
     if (this.pending) this.pending.step();
     else if (this.queue.length >= Limits.lineBytes) this.socket.pause();
-  };
+  }
 
   private readonly onEnd = (): void => {
     this.peerEnded = true;

@@ -13,6 +13,8 @@ t.test('finds line feeds within a bound and takes exact counts', async (t) => {
   t.equal(q.indexOfLineFeed(100), 2);
   t.same(q.takeAll(), Buffer.from('ef\n'));
   t.equal(q.length, 0);
+  q.push(Buffer.from('gh\nXYZ'), 3);
+  t.same(q.takeAll(), Buffer.from('gh\n'), 'push with a length takes only that many bytes (a reused read buffer)');
 });
 
 t.test('behaves like a plain concatenation under any pushes and takes', async () => {

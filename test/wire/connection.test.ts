@@ -36,6 +36,34 @@ t.test('reads lines with or without their ending, exact counts, and the rest unt
   t.same(texts.slice(1), ['s one\r\n', 's two\n', 's three\r\n', 's ABCDEF', 's tail', 'i connection closed by server', 'i connection closed by client']);
 });
 
+t.test('readLines: lines go to the callback until it returns a value; each line has the whole timeout', async (t) => {
+  const server = await startRawServer((socket) => {
+    socket.write('250-one\r\n250-two\r\n');
+    // Each line well within the timeout, all of them together past it.
+    setTimeout(() => socket.write('250-three\r\n'), 250);
+    setTimeout(() => socket.write('250 four\r\n220 next\r\n'), 500);
+  });
+  t.teardown(() => server.close());
+  const { sink, transcript } = testTranscript();
+  const conn = await connect(server.endpoint(), { connectTimeoutMs: 2000, transcript: sink });
+  t.teardown(() => conn.close());
+  const seen: string[] = [];
+  const last = await conn.readLines({ timeoutMs: 400, keepLineEnding: true }, (line) => {
+    seen.push(line.toString());
+    return line[3] === 0x20 ? line.toString() : undefined;
+  });
+  t.equal(last, '250 four\r\n');
+  t.same(seen, ['250-one\r\n', '250-two\r\n', '250-three\r\n', '250 four\r\n']);
+  t.same(await conn.readLine(read), Buffer.from('220 next'), 'the line after the value stays queued');
+  t.same(
+    transcript.entries().filter((e) => e.dir === 's').map((e) => e.text),
+    ['250-one\r\n', '250-two\r\n', '250-three\r\n', '250 four\r\n', '220 next\r\n'],
+    'one transcript entry per line',
+  );
+  const err = await rejection(conn.readLines({ timeoutMs: 100, waitingFor: 'reading reply to DATA' }, () => undefined));
+  t.equal(err.code, ErrorCode.TIMEOUT);
+});
+
 t.test('a line exactly at the limit passes; one byte more fails without waiting for its end', async (t) => {
   const atLimit = Buffer.concat([Buffer.alloc(Limits.lineBytes - 2, 0x61), Buffer.from('\r\n')]);
   const server = await startRawServer((socket) => {

@@ -119,6 +119,20 @@ export class SmtpReplyDecoder {
     return replies;
   }
 
+  /**
+   * One complete line with its ending, as a line reader hands it over: the replies it completes (none or
+   * one), as push() would return them, without copying the line through the queue.
+   */
+  pushLine(line: Buffer, waitingFor?: string): SmtpReply | undefined {
+    if (this.failure || this.queue.length > 0 || line.length > Limits.lineBytes) return this.push(line, waitingFor)[0];
+    try {
+      return this.acceptLine(line, waitingFor);
+    } catch (err) {
+      this.failure = err as Error;
+      throw err;
+    }
+  }
+
   /** Next complete line (with its ending), or undefined; RFC 5321 §4.5.3.1.5 bounds lines, Limits more loosely. */
   private nextLine(waitingFor?: string): Buffer | undefined {
     const max = Limits.lineBytes;

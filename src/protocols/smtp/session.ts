@@ -134,11 +134,8 @@ export class SmtpSession implements ProtocolSession {
   }
 
   /** Reads lines until they complete one reply (RFC 5321 §4.2.1); each line within the step's timeout. */
-  private async readReply(ctx: StepContext, waitingFor: string): Promise<SmtpReply> {
-    for (;;) {
-      const line = await this.connection.readLine({ timeoutMs: ctx.timeoutMs, signal: ctx.signal, waitingFor, keepLineEnding: true });
-      const [reply] = this.decoder.push(line, waitingFor);
-      if (reply) return reply;
-    }
+  private readReply(ctx: StepContext, waitingFor: string): Promise<SmtpReply> {
+    const options = { timeoutMs: ctx.timeoutMs, signal: ctx.signal, waitingFor, keepLineEnding: true };
+    return this.connection.readLines(options, (line) => this.decoder.pushLine(line, waitingFor));
   }
 }

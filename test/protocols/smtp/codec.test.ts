@@ -69,6 +69,45 @@ t.test('arbitrary reply streams decode the same however they are split', async (
   );
 });
 
+/** Feeds each line through pushLine, as a line reader hands them over; keeps replies until the first error. */
+function decodeLines(input: Buffer): Outcome {
+  const lines: Buffer[] = [];
+  for (let from = 0; from < input.length; ) {
+    const lf = input.indexOf(0x0a, from);
+    const end = lf === -1 ? input.length : lf + 1;
+    lines.push(input.subarray(from, end));
+    from = end;
+  }
+  const complete = lines.filter((l) => l[l.length - 1] === 0x0a);
+  const decoder = new SmtpReplyDecoder();
+  const replies: SmtpReply[] = [];
+  const outcome = (error?: Error): Outcome => {
+    const summary = replies.map((r) => ({ code: r.code, ...(r.enhanced ? { enhanced: r.enhanced } : {}), text: replyText(r), lines: r.lines.length, bareLf: r.lines.map((l) => l.bareLf) }));
+    return error ? { replies: summary, error: { name: error.name, message: error.message } } : { replies: summary };
+  };
+  try {
+    for (const line of complete) {
+      const reply = decoder.pushLine(line);
+      if (reply) replies.push(reply);
+    }
+  } catch (err) {
+    return outcome(err as Error);
+  }
+  return outcome();
+}
+
+t.test('whole lines through pushLine decode as push() decodes them', async (t) => {
+  for (const [name, text] of Object.entries(SAMPLES)) {
+    t.strictSame(decodeLines(Buffer.from(text, 'utf8')), decode([Buffer.from(text, 'utf8')]), name);
+  }
+  const decoder = new SmtpReplyDecoder();
+  t.same(decoder.push(Buffer.from('250-first\r\n250 sec')), [], 'a partial line waits in the queue');
+  const reply = decoder.pushLine(Buffer.from('ond\r\n'));
+  t.equal(reply && replyText(reply), '250-first\r\n250 second', 'a line after a partial one completes it');
+  t.throws(() => decoder.pushLine(Buffer.from('xyz\r\n')), ProtocolError);
+  t.throws(() => decoder.pushLine(Buffer.from('250 ok\r\n')), ProtocolError, 'the decoder stays failed');
+});
+
 t.test('multi-line reply: codes, continuation, text as received', async (t) => {
   const { replies } = decode([Buffer.from(SAMPLES.ehlo!)]);
   t.equal(replies.length, 1);
