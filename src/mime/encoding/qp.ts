@@ -1,9 +1,11 @@
 /**
- * Quoted-printable content transfer encoding (RFC 2045 §6.7): encode in one pass into a buffer sized for
- * the worst case, and decode leniently (as real-world mail needs) or strictly (reporting the offset of the
- * first violation). Pure: Buffers in, Buffers out. Imports only util/errors; never node:net or node:fs.
+ * Quoted-printable content transfer encoding (RFC 2045 §6.7): encode by the WebAssembly SIMD kernel
+ * (qp-encode-kernel.ts), or where there is none in one JavaScript pass giving the same bytes, and decode
+ * leniently (as real-world mail needs) or strictly (reporting the offset of the first violation). Pure:
+ * Buffers in, Buffers out. Imports only util/errors and the kernel modules beside it; never node:net or node:fs.
  */
 import { ProtocolError } from '../../util/errors.js';
+import { KERNEL_MAX_LINE_LENGTH, qpEncodeKernel, type QpEncodeKernel } from './qp-encode-kernel.js';
 
 /** RFC 2045 §6.7 rule (5): "encoded lines [must] be no more than 76 characters long". */
 export const QP_LINE_LENGTH = 76;
@@ -82,9 +84,22 @@ function dataView(bytes: Uint8Array): DataView {
 
 /** Quoted-printable of `bytes` per RFC 2045 §6.7, with CRLF line breaks. */
 export function qpEncode(bytes: Uint8Array, options: QpEncodeOptions = {}): Buffer {
+  return encodeWith(qpEncodeKernel, bytes, options);
+}
+
+/** qpEncode by the JavaScript encoder alone, as where WebAssembly SIMD is missing: the kernel's oracle. */
+export function qpEncodeWithoutKernel(bytes: Uint8Array, options: QpEncodeOptions = {}): Buffer {
+  return encodeWith(undefined, bytes, options);
+}
+
+function encodeWith(kernel: QpEncodeKernel | undefined, bytes: Uint8Array, options: QpEncodeOptions): Buffer {
   const text = (options.mode ?? 'text') === 'text';
   const lineLength = options.lineLength ?? QP_LINE_LENGTH;
   if (!Number.isInteger(lineLength) || lineLength < 4) throw new RangeError(`lineLength must be an integer of at least 4, not ${lineLength}`);
+  if (kernel && lineLength <= KERNEL_MAX_LINE_LENGTH) {
+    const { out, length } = kernel.encode(bytes, text, lineLength);
+    return fitted(out, length);
+  }
   const n = bytes.length;
   // Worst case: every byte as =XX, plus a soft break ("=" CRLF) for each line of at least lineLength - 3 characters.
   const out = Buffer.allocUnsafe(3 * n + 3 * Math.ceil((3 * n) / (lineLength - 3)) + 3);
