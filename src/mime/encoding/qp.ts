@@ -5,6 +5,7 @@
  * Buffers in, Buffers out. Imports only util/errors and the kernel modules beside it; never node:net or node:fs.
  */
 import { ProtocolError } from '../../util/errors.js';
+import { kernelDecode, QP_VIOLATION, type QpViolation } from './qp-decode-kernel.js';
 import { KERNEL_MAX_LINE_LENGTH, qpEncodeKernel, type QpEncodeKernel } from './qp-encode-kernel.js';
 
 /** RFC 2045 §6.7 rule (5): "encoded lines [must] be no more than 76 characters long". */
@@ -213,9 +214,13 @@ function isUpperHex(b: number): boolean {
  */
 export function qpDecode(text: Buffer | string, options: QpDecodeOptions = {}): Buffer {
   const input = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-  if (options.strict) validateQp(input);
+  const strict = options.strict === true;
   const out = Buffer.allocUnsafe(input.length);
-  const length = decodeInto(input, out);
+  // The WebAssembly kernel decodes all but the last few bytes (none without WebAssembly); these loops finish.
+  const progress = kernelDecode(input, out, strict);
+  if (progress.violation) throw qpViolation(progress.violation.kind, input, progress.violation.offset);
+  if (strict) validateQp(input, progress.read, progress.lineStart);
+  const length = decodeInto(input, out, progress.read, progress.written);
   // Blanks ending the input are transport padding too (rule 3), unless a final soft break consumed them.
   const blanks = blanksBefore(input, input.length);
   return fitted(out, input[input.length - blanks - 1] === EQUALS ? length : length - blanks);
@@ -228,15 +233,16 @@ for (let hi = 0; hi < 256; hi++) {
 }
 
 /**
- * The decoding loop, apart for the same reason as encodeInto (and with no call on a rarely taken path):
- * the input's blanks at the very end are left for the caller to take back.
+ * The decoding loop from input offset `from` and output offset `to`, apart for the same reason as
+ * encodeInto (and with no call on a rarely taken path): the input's blanks at the very end are left for
+ * the caller to take back. Returns the decoded length.
  */
-function decodeInto(input: Buffer, out: Buffer): number {
+function decodeInto(input: Buffer, out: Buffer, from: number, to: number): number {
   const n = input.length;
   const src = dataView(input);
   const view = dataView(out);
-  let o = 0;
-  let i = 0;
+  let o = to;
+  let i = from;
   while (i < n) {
     if (i + 4 <= n) {
       // Four bytes with no '=' and nothing below 0x20 pass as they are; 8-bit bytes too (lenient).
@@ -307,19 +313,21 @@ function lineEndLength(input: Uint8Array, at: number): number {
   return input[at] === LF ? 1 : -1;
 }
 
-/** RFC 2045 §6.7 rules 1–5, checked byte by byte; throws at the first violation. */
-function validateQp(input: Uint8Array): void {
-  let lineStart = 0;
-  for (let i = 0; i < input.length; i++) {
+/**
+ * RFC 2045 §6.7 rules 1–5, checked byte by byte from offset `from` (the line at it began at `lineStart`);
+ * throws at the first violation.
+ */
+function validateQp(input: Uint8Array, from: number, lineStart: number): void {
+  for (let i = from; i < input.length; i++) {
     const b = input[i]!;
     if (b === CR) {
-      if (input[i + 1] !== LF) throw new ProtocolError('quoted-printable: CR not followed by LF', i);
+      if (input[i + 1] !== LF) throw qpViolation(QP_VIOLATION.crWithoutLf, input, i);
       lineStart = i + 2;
       i++;
       continue;
     }
-    if (b === LF) throw new ProtocolError('quoted-printable: LF without CR', i);
-    if (i - lineStart >= QP_LINE_LENGTH) throw new ProtocolError(`quoted-printable: line longer than ${QP_LINE_LENGTH} characters`, i);
+    if (b === LF) throw qpViolation(QP_VIOLATION.lfWithoutCr, input, i);
+    if (i - lineStart >= QP_LINE_LENGTH) throw qpViolation(QP_VIOLATION.lineTooLong, input, i);
     if (b === EQUALS) {
       const next = input[i + 1];
       const after = input[i + 2];
@@ -327,14 +335,28 @@ function validateQp(input: Uint8Array): void {
         i += 2;
         continue;
       }
-      if (HEX_VALUE[next ?? 0]! >= 0 && HEX_VALUE[after ?? 0]! >= 0) throw new ProtocolError('quoted-printable: lowercase hex digit', i + 1);
+      if (HEX_VALUE[next ?? 0]! >= 0 && HEX_VALUE[after ?? 0]! >= 0) throw qpViolation(QP_VIOLATION.lowercaseHex, input, i + 1);
       const afterBlanks = skipBlanks(input, i + 1);
       if (afterBlanks >= input.length || (input[afterBlanks] === CR && input[afterBlanks + 1] === LF)) {
         i = afterBlanks - 1; // soft break: the CR LF is handled on the next turn
         continue;
       }
-      throw new ProtocolError("quoted-printable: '=' not followed by two hex digits or a line break", i);
+      throw qpViolation(QP_VIOLATION.bareEquals, input, i);
     }
-    if (QP_CLASS[b] === QpClass.Escape) throw new ProtocolError(`quoted-printable: byte 0x${HEX_DIGITS[b >> 4]}${HEX_DIGITS[b & 15]} must be encoded`, i);
+    if (QP_CLASS[b] === QpClass.Escape) throw qpViolation(QP_VIOLATION.unencodedByte, input, i);
   }
+}
+
+/** The error strict decoding throws for a violation at `offset`, found by validateQp or by the kernel. */
+function qpViolation(kind: QpViolation, input: Uint8Array, offset: number): ProtocolError {
+  const b = input[offset]!;
+  const message: Record<QpViolation, string> = {
+    [QP_VIOLATION.crWithoutLf]: 'CR not followed by LF',
+    [QP_VIOLATION.lfWithoutCr]: 'LF without CR',
+    [QP_VIOLATION.lineTooLong]: `line longer than ${QP_LINE_LENGTH} characters`,
+    [QP_VIOLATION.lowercaseHex]: 'lowercase hex digit',
+    [QP_VIOLATION.bareEquals]: "'=' not followed by two hex digits or a line break",
+    [QP_VIOLATION.unencodedByte]: `byte 0x${HEX_DIGITS[b >> 4]}${HEX_DIGITS[b & 15]} must be encoded`,
+  };
+  return new ProtocolError(`quoted-printable: ${message[kind]}`, offset);
 }

@@ -1,0 +1,240 @@
+;; Quoted-printable decoding (RFC 2045 §6.7) of one block, lenient as real-world mail needs, and the strict
+;; check of the same block. Used by src/mime/encoding/qp.ts through qp-decode-kernel.ts, which must give
+;; exactly what qp.ts's JavaScript loops (decodeInto, validateQp) give: those stay as the fallback and finish
+;; the last bytes of every input.
+;;
+;; Both functions scan 16 bytes at once for the bytes that need a decision ('=', and everything below 0x20:
+;; CR, LF, tab, controls; for the check also 0x7F and 8-bit bytes); decode stores the 16 bytes to the output
+;; before it looks, so that a clean run costs one load and one store, and takes the stopping byte on the
+;; scalar path.
+;;
+;; The caller cuts blocks so that nothing starting before `end` needs a byte past the one at `end`: the
+;; byte at `end` - 1 is not '=', space or tab. So an escape at `end` - 2 or a CRLF at `end` - 1 runs one
+;; byte past `end` (the functions return where they stopped), a run of blanks never reaches `end`, and the
+;; blanks before a line break are never in an earlier block.
+;;
+;; Memory: 0–255 the hex table; 256 the output length, 260 the violation, 264 the line start (i32 each);
+;; the block at 1024 (32 KiB + 16 bytes of over-read), the decoded block at 34816 (32 KiB + 16 of over-write).
+(module
+  (memory (export "memory") 2)
+
+  ;; Hex digit → its value (either case, rule 1 as lenient decoding reads it); any other byte → 0x80.
+  (data (i32.const 0)
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\00\01\02\03\04\05\06\07\08\09\80\80\80\80\80\80"
+    "\80\0a\0b\0c\0d\0e\0f\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\0a\0b\0c\0d\0e\0f\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
+    "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80")
+
+  (global $INPUT i32 (i32.const 1024))
+  (global $OUTPUT i32 (i32.const 34816))
+  (global $LINE_LENGTH i32 (i32.const 76))
+
+  (func $isBlank (param $b i32) (result i32)
+    (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.eq (local.get $b) (i32.const 0x09))))
+
+  ;; Index of the first flagged lane of `lanes`, or 16 when none; never past `limit`.
+  (func $firstStop (param $lanes i32) (param $limit i32) (result i32)
+    (local $k i32)
+    (local.set $k (i32.ctz (i32.or (local.get $lanes) (i32.const 0x10000))))
+    (select (local.get $k) (local.get $limit) (i32.lt_u (local.get $k) (local.get $limit))))
+
+  ;; Decodes the block's bytes from 0 up to `end` (exclusive; see above for what may follow). Returns
+  ;; where it stopped (`end` or `end` + 1) and leaves the decoded length at 256. Rules of §6.7 as qp.ts
+  ;; applies them: "=XX" (hex of either case) is the byte XX; '=', blanks, then CRLF or LF is a soft line
+  ;; break and gives nothing; any other '=' stays; blanks before a CRLF or LF are taken back (rule 3:
+  ;; added in transport); every other byte, bare CR and 8-bit included, passes as it is.
+  (func (export "decode") (param $end i32) (result i32)
+    (local $i i32) (local $o i32) (local $v v128) (local $lanes i32) (local $k i32) (local $b i32)
+    (local $high i32) (local $low i32) (local $j i32)
+    (local.set $i (global.get $INPUT))
+    (local.set $o (global.get $OUTPUT))
+    (local.set $end (i32.add (local.get $end) (global.get $INPUT)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (local.get $i)))
+        (v128.store (local.get $o) (local.get $v))
+        (local.set $lanes
+          (i8x16.bitmask
+            (v128.or
+              (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3d)))
+              (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))
+        ;; The first stopping lane, 16 when none, and never past the end.
+        (local.set $k (i32.ctz (i32.or (local.get $lanes) (i32.const 0x10000))))
+        (if (i32.gt_u (local.get $k) (i32.sub (local.get $end) (local.get $i)))
+          (then (local.set $k (i32.sub (local.get $end) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (local.get $k)))
+        (local.set $o (i32.add (local.get $o) (local.get $k)))
+        (br_if $next (i32.eq (local.get $k) (i32.const 16)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        ;; The stopping byte, already stored at $o.
+        (local.set $b (i32.load8_u (local.get $i)))
+        (if (i32.eq (local.get $b) (i32.const 0x3d))
+          (then
+            ;; Escapes come in runs (a UTF-8 character is two to four of them): stay here while they last.
+            (loop $escape
+              (local.set $high (i32.load8_u (i32.load8_u offset=1 (local.get $i))))
+              (local.set $low (i32.load8_u (i32.load8_u offset=2 (local.get $i))))
+              (if (i32.eqz (i32.and (i32.or (local.get $high) (local.get $low)) (i32.const 0x80)))
+                (then
+                  (i32.store8 (local.get $o) (i32.or (i32.shl (local.get $high) (i32.const 4)) (local.get $low)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 3)))
+                  (br_if $next (i32.ge_u (local.get $i) (local.get $end)))
+                  (br_if $escape (i32.eq (i32.load8_u (local.get $i)) (i32.const 0x3d)))
+                  (br $next))))
+            ;; Not an escape: a soft line break ('=', blanks, CRLF or LF) or a bare '=' kept as it is.
+            (local.set $j (i32.add (local.get $i) (i32.const 1)))
+            (loop $blanks
+              (local.set $b (i32.load8_u (local.get $j)))
+              (if (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.eq (local.get $b) (i32.const 0x09)))
+                (then
+                  (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                  (br $blanks))))
+            (if (i32.eq (local.get $b) (i32.const 0x0a))
+              (then
+                (local.set $i (i32.add (local.get $j) (i32.const 1)))
+                (br $next)))
+            (if (i32.eq (i32.load16_u (local.get $j)) (i32.const 0x0a0d))
+              (then
+                (local.set $i (i32.add (local.get $j) (i32.const 2)))
+                (br $next)))
+            (i32.store8 (local.get $o) (i32.const 0x3d))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+        (if (i32.or
+              (i32.eq (local.get $b) (i32.const 0x0a))
+              (i32.eq (i32.load16_u (local.get $i)) (i32.const 0x0a0d)))
+          (then
+            ;; Rule (3): the blanks before a line break were added in transport; they were copied, so
+            ;; take them back. (The byte before the block is never a blank: see the cut above.)
+            (local.set $j (local.get $i))
+            (loop $back
+              (local.set $k (i32.load8_u offset=0 (i32.sub (local.get $j) (i32.const 1))))
+              (if (i32.or (i32.eq (local.get $k) (i32.const 0x20)) (i32.eq (local.get $k) (i32.const 0x09)))
+                (then
+                  (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+                  (local.set $o (i32.sub (local.get $o) (i32.const 1)))
+                  (br $back))))
+            (if (i32.eq (local.get $b) (i32.const 0x0d))
+              (then
+                (i32.store16 (local.get $o) (i32.const 0x0a0d))
+                (local.set $o (i32.add (local.get $o) (i32.const 2)))
+                (local.set $i (i32.add (local.get $i) (i32.const 2)))
+                (br $next)))
+            (i32.store8 (local.get $o) (i32.const 0x0a))))
+        ;; LF, and any other byte below 0x20 (bare CR, tab, controls) as it is.
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (i32.store (i32.const 256) (i32.sub (local.get $o) (global.get $OUTPUT)))
+    (i32.sub (local.get $i) (global.get $INPUT)))
+
+  ;; The strict check of RFC 2045 §6.7 rules 1–5 over the block's bytes from 0 up to `end`, byte for byte
+  ;; as qp.ts's validateQp: CR only before LF, no bare LF, no line over 76 characters (the characters of an
+  ;; escape after its '=' and the blanks after a soft-break '=' not counted), '=' only before two uppercase
+  ;; hex digits or blanks and CRLF, no byte outside 33–126 but space and tab. `lineStart` is where the
+  ;; current line began, relative to the block (zero or negative). Returns where it stopped and leaves the
+  ;; line start at 264, or returns the offset of the first violation and leaves its kind at 260:
+  ;; 1 CR without LF, 2 LF without CR, 3 line too long, 4 lowercase hex, 5 '=' alone, 6 byte to encode.
+  (func (export "validate") (param $end i32) (param $lineStart i32) (result i32)
+    (local $i i32) (local $v v128) (local $k i32) (local $b i32) (local $first i32) (local $second i32) (local $j i32)
+    (local $violation i32) (local $at i32)
+    (local.set $i (global.get $INPUT))
+    (local.set $end (i32.add (local.get $end) (global.get $INPUT)))
+    (local.set $lineStart (i32.add (local.get $lineStart) (global.get $INPUT)))
+    (block $stopped
+      (loop $next
+        (br_if $stopped (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $v (v128.load (local.get $i)))
+        (local.set $k
+          (call $firstStop
+            (i8x16.bitmask
+              (v128.or
+                (v128.or
+                  (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3d)))
+                  (i8x16.gt_u (local.get $v) (i8x16.splat (i32.const 0x7e))))
+                (v128.and
+                  (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20)))
+                  (i8x16.ne (local.get $v) (i8x16.splat (i32.const 0x09))))))
+            (i32.sub (local.get $end) (local.get $i))))
+        ;; Rule (5) over the clean run: its first character at column 76 or beyond, if any.
+        (local.set $at
+          (select
+            (local.get $i)
+            (i32.add (local.get $lineStart) (global.get $LINE_LENGTH))
+            (i32.gt_s (local.get $i) (i32.add (local.get $lineStart) (global.get $LINE_LENGTH)))))
+        (if (i32.lt_s (local.get $at) (i32.add (local.get $i) (local.get $k)))
+          (then
+            (local.set $violation (i32.const 3))
+            (br $stopped)))
+        (local.set $i (i32.add (local.get $i) (local.get $k)))
+        (br_if $next (i32.eq (local.get $k) (i32.const 16)))
+        (br_if $stopped (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $b (i32.load8_u (local.get $i)))
+        (local.set $at (local.get $i))
+        (if (i32.eq (local.get $b) (i32.const 0x0d))
+          (then
+            (if (i32.ne (i32.load8_u offset=1 (local.get $i)) (i32.const 0x0a))
+              (then
+                (local.set $violation (i32.const 1))
+                (br $stopped)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (local.set $lineStart (local.get $i))
+            (br $next)))
+        (if (i32.eq (local.get $b) (i32.const 0x0a))
+          (then
+            (local.set $violation (i32.const 2))
+            (br $stopped)))
+        (if (i32.ge_s (i32.sub (local.get $i) (local.get $lineStart)) (global.get $LINE_LENGTH))
+          (then
+            (local.set $violation (i32.const 3))
+            (br $stopped)))
+        (if (i32.eq (local.get $b) (i32.const 0x3d))
+          (then
+            (local.set $first (i32.load8_u offset=1 (local.get $i)))
+            (local.set $second (i32.load8_u offset=2 (local.get $i)))
+            (if (i32.eqz (i32.and (i32.or (i32.load8_u (local.get $first)) (i32.load8_u (local.get $second))) (i32.const 0x80)))
+              (then
+                ;; Hex digits, uppercase when both are below 'a'.
+                (if (i32.and
+                      (i32.lt_u (local.get $first) (i32.const 0x61))
+                      (i32.lt_u (local.get $second) (i32.const 0x61)))
+                  (then
+                    (local.set $i (i32.add (local.get $i) (i32.const 3)))
+                    (br $next)))
+                (local.set $at (i32.add (local.get $i) (i32.const 1)))
+                (local.set $violation (i32.const 4))
+                (br $stopped)))
+            ;; A soft line break: '=', blanks, CRLF (the CR LF is checked on the next turn).
+            (local.set $j (i32.add (local.get $i) (i32.const 1)))
+            (loop $blanks
+              (if (call $isBlank (i32.load8_u (local.get $j)))
+                (then
+                  (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                  (br $blanks))))
+            (if (i32.eq (i32.load16_u (local.get $j)) (i32.const 0x0a0d))
+              (then
+                (local.set $i (local.get $j))
+                (br $next)))
+            (local.set $violation (i32.const 5))
+            (br $stopped)))
+        ;; Below 0x20 but not tab, CR or LF; or 0x7F and above.
+        (local.set $violation (i32.const 6))))
+    (i32.store (i32.const 260) (local.get $violation))
+    (i32.store (i32.const 264) (i32.sub (local.get $lineStart) (global.get $INPUT)))
+    (i32.sub (select (local.get $at) (local.get $i) (local.get $violation)) (global.get $INPUT)))
+)
