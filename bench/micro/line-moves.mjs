@@ -1,15 +1,13 @@
-// The hot loop of wrapped base64 encoding alone: 76-column lines moved to 78-byte strides with CRLF, by the
-// WebAssembly SIMD kernel and by the 8-byte JavaScript moves, 512 lines (one block) per call.
-import { crlf76Kernel, KERNEL_DESTINATION, KERNEL_MAX_LINES, KERNEL_SOURCE } from '../../dist/mime/encoding/crlf76-kernel.js';
+// The line moves of wrapped base64 encoding where the SIMD kernel does not apply (other line lengths or
+// breaks, no WebAssembly): the 8-byte JavaScript moves, 512 lines per call.
 import { spreadLines } from '../../dist/mime/encoding/line-moves.js';
 import { time } from './time.mjs';
 
-const lines = KERNEL_MAX_LINES;
-const bytes = lines * 76;
-const crlf = Buffer.from('\r\n');
-const buffer = Buffer.alloc(bytes + lines * 2, 0x41);
-const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-if (crlf76Kernel) time(`crlf76Kernel.spread ${lines} lines`, bytes, () => crlf76Kernel.spread(KERNEL_SOURCE, KERNEL_DESTINATION, lines));
-else console.log('crlf76Kernel: no WebAssembly SIMD here');
-time(`spreadLines ${lines} lines 76/CRLF`, bytes, () => spreadLines(view, lines * 2, 0, lines, 76, crlf));
-time(`spreadLines ${lines} lines 64/LF`, bytes, () => spreadLines(view, lines, 0, lines, 64, Buffer.from('\n')));
+const lines = 512;
+for (const [lineLength, lineBreak] of [[76, '\r\n'], [64, '\n']]) {
+  const bytes = lines * lineLength;
+  const buffer = Buffer.alloc(bytes + lines * lineBreak.length, 0x41);
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const breakBytes = Buffer.from(lineBreak);
+  time(`spreadLines ${lines} lines ${lineLength}/${lineLength === 76 ? 'CRLF' : 'LF'}`, bytes, () => spreadLines(view, lines * breakBytes.length, 0, lines, lineLength, breakBytes));
+}

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import fc from 'fast-check';
 import { base64Decode, base64Encode } from '../../../src/mime/encoding/base64.js';
-import { crlf76Kernel } from '../../../src/mime/encoding/crlf76-kernel.js';
+import { base64EncodeKernel, KERNEL_MAX_LINES } from '../../../src/mime/encoding/base64-encode-kernel.js';
 import { ProtocolError } from '../../../src/util/errors.js';
 import { libbase64 } from './oracles.js';
 
@@ -117,8 +117,8 @@ t.test('large inputs: encode spans many blocks for any line length; decode match
 });
 
 t.test('76 columns + CRLF, the SIMD kernel path, at every tail around its 512-line blocks, from unaligned views', async (t) => {
-  t.ok(crlf76Kernel, 'WebAssembly SIMD is there on Node ≥ 20');
-  const block = 57 * 512;
+  t.ok(base64EncodeKernel, 'WebAssembly SIMD is there on Node ≥ 20');
+  const block = 57 * KERNEL_MAX_LINES;
   const backing = Buffer.from(Buffer.alloc(3 * block + 64).map((_, i) => (i * 151 + (i >> 7)) & 0xff));
   for (const size of [56, 57, 58, 114, block - 57, block - 1, block, block + 1, block + 56, block + 57, 2 * block, 3 * block + 2]) {
     for (const offset of [0, 1, 3]) {
@@ -128,12 +128,32 @@ t.test('76 columns + CRLF, the SIMD kernel path, at every tail around its 512-li
   }
 });
 
+t.test('the SIMD kernel encodes every byte value at every position of a line', async (t) => {
+  // Line k holds byte (k + 97 j) mod 256 at position j: 256 lines put each value at each of the 57 positions,
+  // hence in every lane of every 12-byte step, the fifth (overlapping) step included.
+  const bytes = Buffer.alloc(256 * 57);
+  for (let k = 0; k < 256; k++) for (let j = 0; j < 57; j++) bytes[k * 57 + j] = (k + 97 * j) & 0xff;
+  t.equal(base64Encode(bytes).toString('latin1'), wrapped(bytes));
+});
+
+t.test('property: 76 columns + CRLF equal Node base64 with breaks inserted at any size up to three kernel blocks', async () => {
+  const block = 57 * KERNEL_MAX_LINES;
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 3 * block + 57 }), fc.integer({ min: 0, max: 255 }), (size, seed) => {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) bytes[i] = (seed + i * 131 + (i >> 5) * seed) & 0xff;
+      return base64Encode(bytes).toString('latin1') === wrapped(bytes);
+    }),
+    { numRuns: 60 },
+  );
+});
+
 t.test('without WebAssembly (node --jitless) the 8-byte moves give the same bytes', async (t) => {
   const script = [
     `const { base64Encode } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/base64.js', import.meta.url).href)});`,
-    `const { crlf76Kernel } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/crlf76-kernel.js', import.meta.url).href)});`,
+    `const { base64EncodeKernel } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/base64-encode-kernel.js', import.meta.url).href)});`,
     'const bytes = Buffer.from(Buffer.alloc(70_000).map((_, i) => (i * 151 + (i >> 7)) & 0xff));',
-    "process.stdout.write(JSON.stringify({ kernel: crlf76Kernel !== undefined, out: base64Encode(bytes).toString('latin1') }));",
+    "process.stdout.write(JSON.stringify({ kernel: base64EncodeKernel !== undefined, out: base64Encode(bytes).toString('latin1') }));",
   ].join('\n');
   const child = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
   t.equal(child.status, 0, child.stderr);
