@@ -1,15 +1,15 @@
 /**
  * Base64 content transfer encoding (RFC 2045 §6.8): encode with fixed-length lines (76 columns and CRLF by
  * default) or unwrapped, and decode text that may contain line breaks and other whitespace.
- * The default 76 columns + CRLF are encoded by a WebAssembly SIMD kernel straight from the input bytes
- * (base64-encode-kernel.ts); other line lengths and breaks, and engines without WebAssembly, use Node's
- * native base64 on blocks of whole lines, moved into place by 8-byte loads and stores (line-moves.ts).
- * Decoding is Node's, which skips line breaks itself. Pure: Buffers in, Buffers out. Imports only
- * util/errors and sibling encoding modules; never node:net, node:fs or anything above src/mime.
+ * Encoding speed comes from Node's native base64 on blocks of whole lines, with the lines moved into place
+ * by a WebAssembly SIMD kernel for the default 76 columns + CRLF (crlf76-kernel.ts), by 8-byte loads and
+ * stores otherwise (line-moves.ts). Decoding is in base64-decode.ts, re-exported here. Pure: Buffers in,
+ * Buffers out. Imports only sibling encoding modules; never node:net, node:fs or anything above src/mime.
  */
-import { ProtocolError } from '../../util/errors.js';
-import { base64EncodeKernel, KERNEL_INPUT, KERNEL_MAX_LINES, KERNEL_OUTPUT, LINE_BYTES, LINE_STRIDE, type Base64EncodeKernel } from './base64-encode-kernel.js';
+import { crlf76Kernel, KERNEL_DESTINATION, KERNEL_MAX_LINES, KERNEL_SOURCE, type Crlf76Kernel } from './crlf76-kernel.js';
 import { spreadLines } from './line-moves.js';
+
+export { base64Decode, type Base64DecodeOptions } from './base64-decode.js';
 
 /** RFC 2045 §6.8: "The encoded output stream must be represented in lines of no more than 76 characters". */
 export const BASE64_LINE_LENGTH = 76;
@@ -21,11 +21,6 @@ export interface Base64WrapOptions {
   lineBreak?: string;
 }
 export type Base64EncodeOptions = Base64WrapOptions | { wrap: false };
-
-export interface Base64DecodeOptions {
-  /** Throw a ProtocolError at the first byte that is neither alphabet, whitespace nor final padding. */
-  strict?: boolean;
-}
 
 /** About this many characters per native encode or decode call: small enough for V8's young generation
  *  and the CPU cache (a megabyte-sized string costs a fresh mapping and page faults on every call). */
@@ -50,7 +45,7 @@ export function base64Encode(bytes: Uint8Array, options: Base64EncodeOptions = {
   const totalBreaks = encodedLength === 0 ? 0 : Math.ceil(encodedLength / lineLength) - 1;
   const out = Buffer.allocUnsafe(encodedLength + totalBreaks * lineBreak.length);
   const crlf = lineBreak.length === 2 && lineBreak[0] === 0x0d && lineBreak[1] === 0x0a;
-  if (base64EncodeKernel && crlf && lineLength === BASE64_LINE_LENGTH) return encodeCrlf76(input, out, base64EncodeKernel);
+  if (crlf76Kernel && crlf && lineLength === BASE64_LINE_LENGTH) return encodeCrlf76(input, out, crlf76Kernel);
   const view = viewOf(out);
   // Each block encodes to whole lines: 3 × lineLength input bytes make exactly 4 lines.
   const blockBytes = 3 * lineLength * Math.max(1, Math.round(BLOCK_CHARS / (4 * lineLength)));
@@ -70,23 +65,24 @@ export function base64Encode(bytes: Uint8Array, options: Base64EncodeOptions = {
 }
 
 /**
- * 76 columns + CRLF through the SIMD kernel: blocks of up to 512 whole lines are copied into the kernel's
- * memory, encoded there into lines with CRLF, and copied out; the last short line is Node's.
+ * 76 columns + CRLF through the SIMD kernel: each block of 512 lines is encoded natively into the kernel's
+ * memory, spread there to 78-byte strides, and copied out in one piece; a last short line is copied as it is.
  */
-function encodeCrlf76(input: Buffer, out: Buffer, kernel: Base64EncodeKernel): Buffer {
+function encodeCrlf76(input: Buffer, out: Buffer, kernel: Crlf76Kernel): Buffer {
   const { memory } = kernel;
-  const wholeLines = Math.floor(input.length / LINE_BYTES);
-  const rest = input.length - wholeLines * LINE_BYTES;
+  const blockBytes = (3 * BASE64_LINE_LENGTH * KERNEL_MAX_LINES) / 4;
   let o = 0;
-  for (let line = 0; line < wholeLines; line += KERNEL_MAX_LINES) {
-    const lines = Math.min(KERNEL_MAX_LINES, wholeLines - line);
-    input.copy(memory, KERNEL_INPUT, line * LINE_BYTES, (line + lines) * LINE_BYTES);
-    kernel.encodeLines(KERNEL_INPUT, KERNEL_OUTPUT, lines);
+  for (let i = 0; i < input.length; i += blockBytes) {
+    const end = Math.min(input.length, i + blockBytes);
+    const length = memory.write(input.toString('base64', i, end), KERNEL_SOURCE, 'latin1');
+    const lines = Math.floor(length / BASE64_LINE_LENGTH);
+    const rest = length - lines * BASE64_LINE_LENGTH;
+    kernel.spread(KERNEL_SOURCE, KERNEL_DESTINATION, lines);
     // No line break after the very last line.
-    const last = line + lines === wholeLines && rest === 0;
-    o += memory.copy(out, o, KERNEL_OUTPUT, KERNEL_OUTPUT + lines * LINE_STRIDE - (last ? 2 : 0));
+    const spread = lines * (BASE64_LINE_LENGTH + 2) - (end === input.length && rest === 0 ? 2 : 0);
+    o += memory.copy(out, o, KERNEL_DESTINATION, KERNEL_DESTINATION + spread);
+    o += memory.copy(out, o, KERNEL_SOURCE + lines * BASE64_LINE_LENGTH, KERNEL_SOURCE + length);
   }
-  if (rest > 0) out.write(input.toString('base64', input.length - rest), o, 'latin1');
   return out;
 }
 
@@ -96,65 +92,4 @@ function encodeUnwrapped(input: Buffer): Buffer {
   let o = 0;
   for (let i = 0; i < input.length; i += blockBytes) o += out.write(input.toString('base64', i, Math.min(input.length, i + blockBytes)), o, 'latin1');
   return out;
-}
-
-// RFC 4648 §4 alphabet, plus '=' (padding) and the whitespace we skip.
-const enum Base64Class {
-  Invalid = 0,
-  Alphabet = 1,
-  Pad = 2,
-  Space = 3,
-}
-const BASE64_CLASS = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CLASS[c.charCodeAt(0)] = Base64Class.Alphabet;
-BASE64_CLASS[0x3d] = Base64Class.Pad;
-for (const c of ' \t\r\n') BASE64_CLASS[c.charCodeAt(0)] = Base64Class.Space;
-
-/**
- * The bytes encoded by base64 `text`. Line breaks and whitespace are skipped. Lenient by default, as
- * RFC 2045 §6.8 asks of decoders ("ignore all line breaks or other characters not found in Table 1");
- * strict mode throws a ProtocolError with the offset of the first byte that does not belong.
- */
-export function base64Decode(text: Buffer | string, options: Base64DecodeOptions = {}): Buffer {
-  if (options.strict) validateBase64(text);
-  // Node's decoder skips whatever is not in the alphabet, as RFC 2045 §6.8 asks. Joining 76-column lines
-  // first, to feed it whitespace-free blocks, measured slower than letting it skip the CRLFs itself.
-  return Buffer.from(typeof text === 'string' ? text : text.toString('latin1'), 'base64');
-}
-
-/** RFC 2045 §6.8 / RFC 4648 §4: alphabet characters in groups of four, at most two '=' at the very end. */
-function validateBase64(text: Buffer | string): void {
-  if (typeof text === 'string') {
-    const wide = firstNonLatin1(text);
-    if (wide < text.length) throw new ProtocolError('base64: character outside Latin-1', wide);
-  }
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-  let significant = 0;
-  let padding = 0;
-  let lastOffset = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const cls = BASE64_CLASS[bytes[i]!];
-    if (cls === Base64Class.Space) continue;
-    if (cls === Base64Class.Invalid) throw new ProtocolError(`base64: invalid byte 0x${hex(bytes[i]!)}`, i);
-    if (cls === Base64Class.Pad) {
-      if (significant % 4 < 2 || padding === 2) throw new ProtocolError("base64: misplaced '='", i);
-      padding++;
-    } else if (padding > 0) {
-      throw new ProtocolError("base64: data after '=' padding", i);
-    }
-    significant++;
-    lastOffset = i;
-  }
-  if (significant % 4 !== 0) {
-    throw new ProtocolError(`base64: ${significant % 4} character(s) left over after the last group of four`, significant === 0 ? 0 : lastOffset + 1);
-  }
-}
-
-function firstNonLatin1(text: string): number {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return i;
-  return text.length;
-}
-
-function hex(byte: number): string {
-  return byte.toString(16).toUpperCase().padStart(2, '0');
 }
