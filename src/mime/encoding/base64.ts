@@ -1,12 +1,13 @@
 /**
  * Base64 content transfer encoding (RFC 2045 §6.8): encode with fixed-length lines (76 columns and CRLF by
  * default) or unwrapped, and decode text that may contain line breaks and other whitespace.
- * Encoding speed comes from Node's native base64 on blocks of whole lines, with the lines moved into place
- * by a WebAssembly SIMD kernel for the default 76 columns + CRLF (crlf76-kernel.ts), by 8-byte loads and
- * stores otherwise (line-moves.ts). Decoding is in base64-decode.ts, re-exported here. Pure: Buffers in,
- * Buffers out. Imports only sibling encoding modules; never node:net, node:fs or anything above src/mime.
+ * The default 76 columns + CRLF are encoded by a WebAssembly SIMD kernel straight from the input bytes
+ * (base64-encode-kernel.ts); other line lengths and breaks, and engines without WebAssembly, use Node's
+ * native base64 on blocks of whole lines, moved into place by 8-byte loads and stores (line-moves.ts).
+ * Decoding is in base64-decode.ts, re-exported here. Pure: Buffers in, Buffers out. Imports only sibling
+ * encoding modules; never node:net, node:fs or anything above src/mime.
  */
-import { crlf76Kernel, KERNEL_DESTINATION, KERNEL_MAX_LINES, KERNEL_SOURCE, type Crlf76Kernel } from './crlf76-kernel.js';
+import { base64EncodeKernel, KERNEL_INPUT, KERNEL_MAX_LINES, KERNEL_OUTPUT, LINE_BYTES, LINE_STRIDE, type Base64EncodeKernel } from './base64-encode-kernel.js';
 import { spreadLines } from './line-moves.js';
 
 export { base64Decode, type Base64DecodeOptions } from './base64-decode.js';
@@ -45,7 +46,7 @@ export function base64Encode(bytes: Uint8Array, options: Base64EncodeOptions = {
   const totalBreaks = encodedLength === 0 ? 0 : Math.ceil(encodedLength / lineLength) - 1;
   const out = Buffer.allocUnsafe(encodedLength + totalBreaks * lineBreak.length);
   const crlf = lineBreak.length === 2 && lineBreak[0] === 0x0d && lineBreak[1] === 0x0a;
-  if (crlf76Kernel && crlf && lineLength === BASE64_LINE_LENGTH) return encodeCrlf76(input, out, crlf76Kernel);
+  if (base64EncodeKernel && crlf && lineLength === BASE64_LINE_LENGTH) return encodeCrlf76(input, out, base64EncodeKernel);
   const view = viewOf(out);
   // Each block encodes to whole lines: 3 × lineLength input bytes make exactly 4 lines.
   const blockBytes = 3 * lineLength * Math.max(1, Math.round(BLOCK_CHARS / (4 * lineLength)));
@@ -65,24 +66,23 @@ export function base64Encode(bytes: Uint8Array, options: Base64EncodeOptions = {
 }
 
 /**
- * 76 columns + CRLF through the SIMD kernel: each block of 512 lines is encoded natively into the kernel's
- * memory, spread there to 78-byte strides, and copied out in one piece; a last short line is copied as it is.
+ * 76 columns + CRLF through the SIMD kernel: blocks of up to 512 whole lines are copied into the kernel's
+ * memory, encoded there into lines with CRLF, and copied out; the last short line is Node's.
  */
-function encodeCrlf76(input: Buffer, out: Buffer, kernel: Crlf76Kernel): Buffer {
+function encodeCrlf76(input: Buffer, out: Buffer, kernel: Base64EncodeKernel): Buffer {
   const { memory } = kernel;
-  const blockBytes = (3 * BASE64_LINE_LENGTH * KERNEL_MAX_LINES) / 4;
+  const wholeLines = Math.floor(input.length / LINE_BYTES);
+  const rest = input.length - wholeLines * LINE_BYTES;
   let o = 0;
-  for (let i = 0; i < input.length; i += blockBytes) {
-    const end = Math.min(input.length, i + blockBytes);
-    const length = memory.write(input.toString('base64', i, end), KERNEL_SOURCE, 'latin1');
-    const lines = Math.floor(length / BASE64_LINE_LENGTH);
-    const rest = length - lines * BASE64_LINE_LENGTH;
-    kernel.spread(KERNEL_SOURCE, KERNEL_DESTINATION, lines);
+  for (let line = 0; line < wholeLines; line += KERNEL_MAX_LINES) {
+    const lines = Math.min(KERNEL_MAX_LINES, wholeLines - line);
+    input.copy(memory, KERNEL_INPUT, line * LINE_BYTES, (line + lines) * LINE_BYTES);
+    kernel.encodeLines(KERNEL_INPUT, KERNEL_OUTPUT, lines);
     // No line break after the very last line.
-    const spread = lines * (BASE64_LINE_LENGTH + 2) - (end === input.length && rest === 0 ? 2 : 0);
-    o += memory.copy(out, o, KERNEL_DESTINATION, KERNEL_DESTINATION + spread);
-    o += memory.copy(out, o, KERNEL_SOURCE + lines * BASE64_LINE_LENGTH, KERNEL_SOURCE + length);
+    const last = line + lines === wholeLines && rest === 0;
+    o += memory.copy(out, o, KERNEL_OUTPUT, KERNEL_OUTPUT + lines * LINE_STRIDE - (last ? 2 : 0));
   }
+  if (rest > 0) out.write(input.toString('base64', input.length - rest), o, 'latin1');
   return out;
 }
 
