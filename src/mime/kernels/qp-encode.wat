@@ -47,7 +47,7 @@
   ;; Encodes the `length` bytes at `input` to `output`; returns the number of bytes written there.
   ;; `final`: the input ends with this block; `text`: text mode (else binary); `lineLength` ≥ 4.
   (func (export "encode") (param $length i32) (param $final i32) (param $text i32) (param $lineLength i32) (result i32)
-    (local $p i32) (local $last i32) (local $end i32) (local $q i32) (local $column i32) (local $softLimit i32)
+    (local $p i32) (local $last i32) (local $end i32) (local $q i32) (local $column i32) (local $softLimit i32) (local $escapeLimit i32)
     (local $chunk v128) (local $run i32) (local $room i32) (local $b i32) (local $lineEnd i32) (local $width i32)
     (local.set $p (global.get $input))
     (local.set $last (i32.add (global.get $input) (local.get $length)))
@@ -57,6 +57,7 @@
     (local.set $q (global.get $output))
     (local.set $column (global.get $column))
     (local.set $softLimit (i32.sub (local.get $lineLength) (i32.const 1)))
+    (local.set $escapeLimit (i32.sub (local.get $lineLength) (i32.const 4)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
@@ -79,17 +80,32 @@
           (then (local.set $run (select (local.get $room) (i32.const 0) (i32.gt_s (local.get $room) (i32.const 0))))))
         (if (local.get $run)
           (then
-            ;; A space last in the run may end its line (rule 3): the byte path decides.
-            (if (i32.eq (i32.load8_u offset=0 (i32.sub (i32.add (local.get $p) (local.get $run)) (i32.const 1))) (i32.const 0x20))
+            ;; A space last in the run may end its line (rule 3: before CR LF or at the end of the input,
+            ;; where the byte after it is CR or the zero stored past the end): the byte path decides.
+            (if (i32.eq (i32.load16_u offset=0 (i32.sub (i32.add (local.get $p) (local.get $run)) (i32.const 1))) (i32.const 0x0d20))
+              (then (local.set $run (i32.sub (local.get $run) (i32.const 1)))))
+            (if (i32.eq (i32.load16_u offset=0 (i32.sub (i32.add (local.get $p) (local.get $run)) (i32.const 1))) (i32.const 0x0020))
               (then (local.set $run (i32.sub (local.get $run) (i32.const 1)))))
             (v128.store (local.get $q) (local.get $chunk))
             (local.set $p (i32.add (local.get $p) (local.get $run)))
             (local.set $q (i32.add (local.get $q) (local.get $run)))
             (local.set $column (i32.add (local.get $column) (local.get $run)))
-            (br_if $next (i32.eq (local.get $run) (i32.const 16)))
-            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))))
+            (br_if $next (i32.eq (local.get $run) (i32.const 16)))))
+        ;; Escapes away from the end of a line (rules 1 and 2), one after another as in UTF-8 text: '=', and
+        ;; bytes from 0x7F, while the line has room for =XX before its soft limit.
+        (loop $escapes
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $b (i32.load8_u (local.get $p)))
+          (if (i32.and
+                (i32.or (i32.ge_u (local.get $b) (i32.const 0x7f)) (i32.eq (local.get $b) (i32.const 0x3d)))
+                (i32.le_s (local.get $column) (local.get $escapeLimit)))
+            (then
+              (i32.store (local.get $q) (i32.load offset=1024 (i32.shl (local.get $b) (i32.const 2))))
+              (local.set $q (i32.add (local.get $q) (i32.const 3)))
+              (local.set $column (i32.add (local.get $column) (i32.const 3)))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $escapes))))
         ;; The byte path: one byte by the rules in full.
-        (local.set $b (i32.load8_u (local.get $p)))
         ;; Rule 4, text mode: CR LF stays a hard line break.
         (if (i32.and (local.get $text) (i32.eq (i32.load16_u (local.get $p)) (i32.const 0x0a0d)))
           (then
