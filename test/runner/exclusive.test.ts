@@ -1,4 +1,6 @@
 import t from 'tap';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { runExclusive, type KeyedTask } from '../../src/runner/exclusive.js';
 
 /** A task that records when it starts and finishes only when the test says so. */
@@ -97,4 +99,62 @@ t.test('the longest chain of tasks waiting on a key starts first; ties keep thei
   free.finish();
   t.same(await done, ['free', 'short', 'long1', 'long2', 'long3']);
   t.same(log.filter((l) => l.startsWith('start')), ['start long1', 'start long2', 'start short', 'start long3', 'start free']);
+});
+
+/**
+ * The oracle: the rule as the module states it, scanning every waiting task at each start. Runs the pool's
+ * tasks abstractly, finishing `finishes[i] % running` (a running task, by start order) after each round of
+ * starts, and returns the order in which tasks start.
+ */
+function startsByTheRule(keys: readonly string[][], concurrency: number, finishes: readonly number[]): number[] {
+  const waiting = keys.map((_, index) => index);
+  const waitingOn = new Map<string, number>();
+  for (const taskKeys of keys) for (const key of taskKeys) waitingOn.set(key, (waitingOn.get(key) ?? 0) + 1);
+  const held = new Set<string>();
+  const running: number[] = [];
+  const starts: number[] = [];
+  for (let round = 0; starts.length < keys.length || running.length > 0; round++) {
+    while (running.length < concurrency) {
+      const startable = waiting.filter((index) => !keys[index]!.some((key) => held.has(key)));
+      if (startable.length === 0) break;
+      const chain = (index: number): number => Math.max(0, ...keys[index]!.map((key) => waitingOn.get(key)!));
+      const first = startable.reduce((best, index) => (chain(index) > chain(best) ? index : best));
+      waiting.splice(waiting.indexOf(first), 1);
+      for (const key of keys[first]!) {
+        held.add(key);
+        waitingOn.set(key, waitingOn.get(key)! - 1);
+      }
+      running.push(first);
+      starts.push(first);
+    }
+    const [done] = running.splice(finishes[round]! % running.length, 1) as [number];
+    for (const key of keys[done]!) held.delete(key);
+  }
+  return starts;
+}
+
+t.test('start order follows the rule for any tasks, keys, concurrency and finishing order', async (t) => {
+  const keySets = fc.array(fc.uniqueArray(fc.constantFrom('alice', 'bob', 'carol', 'dave'), { maxLength: 3 }), { minLength: 1, maxLength: 14 });
+  await fc.assert(
+    fc.asyncProperty(keySets, fc.integer({ min: 1, max: 4 }), fc.array(fc.nat(), { minLength: 14, maxLength: 14 }), async (keys, concurrency, finishes) => {
+      const starts: number[] = [];
+      const running: Array<() => void> = [];
+      const tasks: KeyedTask<number>[] = keys.map((taskKeys, index) => ({
+        keys: taskKeys,
+        run: () => {
+          starts.push(index);
+          return new Promise<number>((resolve) => running.push(() => resolve(index)));
+        },
+      }));
+      const done = runExclusive(tasks, concurrency);
+      for (let round = 0; round < keys.length; round++) {
+        await tick();
+        running.splice(finishes[round]! % running.length, 1)[0]!();
+      }
+      assert.deepStrictEqual(await done, keys.map((_, index) => index));
+      assert.deepStrictEqual(starts, startsByTheRule(keys, concurrency, finishes));
+    }),
+    { numRuns: 300 },
+  );
+  t.pass('300 random pools');
 });
