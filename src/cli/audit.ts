@@ -11,7 +11,7 @@ import { renderAuditConsole } from '../audit/report/console.js';
 import { AUDIT_REPORTERS } from '../audit/report/index.js';
 import { runAudit, type AuditOptions } from '../audit/run.js';
 import { parseAuditTarget } from '../audit/targets.js';
-import { parseReporters, writeReportFiles } from '../report/reporters.js';
+import { describeReporters, parseReporters, writeReportFiles } from '../report/reporters.js';
 import { parseDuration } from '../util/duration.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -166,7 +166,7 @@ export const auditCommand = {
       .option('intrusive', { type: 'boolean', default: false, describe: 'Run checks that deliver mail (SMTP smuggling), to --rcpt only' })
       .option('ca', { type: 'string', describe: "Trust the CA certificates in this PEM file instead of the system's (certificate and MTA-STS checks)" })
       .option('https-port', { type: 'number', default: 443, describe: 'Port of the MTA-STS policy server (for test set-ups)' })
-      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | markdown[=FILE] | html[=FILE]; repeatable (default: console)' })
+      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: describeReporters(AUDIT_REPORTERS) })
       .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Evidence for every finding, not only failures and warnings' })
       .epilogue(`Checks (level meanings; relay probes never pass RCPT):\n${checkList()}\n\nExit codes: 0 no check failed, 1 a check failed, 2 usage error.`),
   handler: (argv: ArgumentsCamelCase<AuditArgs>): Promise<void> => settle(audit(argv)),

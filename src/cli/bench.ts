@@ -13,7 +13,7 @@ import type { BenchReport } from '../bench/report-types.js';
 import { BENCH_SIZES, DEFAULT_BENCH_OPTIONS, runBench } from '../bench/run.js';
 import { formatBenchTable, formatSize } from '../bench/table.js';
 import { renderBenchHtml } from '../report/html/bench.js';
-import { parseReporters, writeReportFiles, type FileReporters } from '../report/reporters.js';
+import { describeReporters, parseReporters, writeReportFiles, type FileReporters } from '../report/reporters.js';
 import { ExitCode } from './exit-codes.js';
 import { settle } from './output.js';
 import { VERSION } from './package-info.js';
@@ -54,7 +54,7 @@ export const benchCommand = {
   builder: (y: Argv) =>
     y
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON on stdout instead of the table' })
-      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | html[=FILE] (default reports/bench.json, reports/bench.html); repeatable (default: console)' })
+      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: describeReporters(FILE_REPORTERS) })
       .option('size', { type: 'number', array: true, default: [...BENCH_SIZES], describe: 'Input sizes in bytes' })
       .option('only', { type: 'string', array: true, default: [] as string[], describe: 'Only benchmarks whose id contains this (base64, qp-encode, word …)' })
       .option('time', { type: 'number', default: DEFAULT_BENCH_OPTIONS.timeMs, describe: 'Sampling time per implementation and size (ms)' })

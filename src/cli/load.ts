@@ -22,7 +22,7 @@ import { parseThresholds } from '../load/thresholds.js';
 import type { LoadResult } from '../load/types.js';
 import { renderLoadConsole, renderProgressLine } from '../report/load/console.js';
 import { LOAD_REPORTERS } from '../report/load/index.js';
-import { parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
+import { describeReporters, parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
 import { parseDuration } from '../util/duration.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { VERSION } from './package-info.js';
@@ -188,7 +188,7 @@ const reporterOption = {
   type: 'string',
   array: true,
   default: [] as string[],
-  describe: 'console | json[=FILE] | markdown[=FILE] | html[=FILE]; repeatable (default: console)',
+  describe: describeReporters(LOAD_REPORTERS),
 } as const;
 const thresholdOption = {
   type: 'string',

@@ -13,7 +13,7 @@ import type { Sandbox } from '../sandbox/index.js';
 type SandboxModule = typeof import('../sandbox/index.js');
 import { driverFor } from '../protocols/registry.js';
 import { RUN_REPORTERS } from '../report/index.js';
-import { parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
+import { describeReporters, parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
 import type { RunResult } from '../results/types.js';
 import { parseDuration } from '../util/duration.js';
@@ -182,6 +182,6 @@ export const runCommand = {
       .option('insecure', { type: 'boolean', default: false, describe: 'Do not verify TLS certificates' })
       .option('ca', { type: 'string', describe: "Trust the CA certificates in this PEM file instead of the system's" })
       .option('maildir', { type: 'string', describe: "With no --target: keep the embedded sandbox's mail in Maildirs under this directory (DIR/<user>), as serve --maildir does" })
-      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: 'console | json[=FILE] | junit[=FILE] | tap[=FILE] | html[=FILE]; repeatable (default: console)' }),
+      .option('reporter', { alias: 'r', type: 'string', array: true, default: [] as string[], describe: describeReporters(RUN_REPORTERS) }),
   handler: (argv: ArgumentsCamelCase<RunArgs>): Promise<void> => settle(run(argv)),
 };

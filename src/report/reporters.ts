@@ -67,6 +67,13 @@ export function parseReporters<Result>(texts: readonly string[], table: FileRepo
   return { console: specs.some((spec) => spec.name === 'console'), files };
 }
 
+/** The `--reporter` option in one line of help, from the table: names, syntax and default files. */
+export function describeReporters<Result>(table: FileReporters<Result>): string {
+  const names = ['console', ...Object.keys(table).map((name) => `${name}[=FILE]`)].join(' | ');
+  const files = Object.values(table).map((reporter) => reporter.defaultPath).join(', ');
+  return `${names} (files by default: ${files}); repeatable (default: console)`;
+}
+
 /** Writes each file's rendering of `result`, each atomically; returns the paths written. */
 export async function writeReportFiles<Result>(files: readonly ReportFile<Result>[], result: Result): Promise<string[]> {
   for (const file of files) await writeFileAtomic(file.path, file.reporter.render(result));

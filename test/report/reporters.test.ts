@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseReporters, writeReportFiles, type FileReporters } from '../../src/report/reporters.js';
+import { describeReporters, parseReporters, writeReportFiles, type FileReporters } from '../../src/report/reporters.js';
 
 /** A command's table: two file reporters rendering a number. */
 const TABLE: FileReporters<number> = {
@@ -48,4 +48,8 @@ t.test('writeReportFiles writes each file atomically and returns the paths', asy
   t.equal(await readFile(written[0]!, 'utf8'), '{"n":7}\n');
   t.equal(await readFile(written[1]!, 'utf8'), 'n is 7\n');
   t.same(await readdir(join(cwd, 'reports')), ['n.json'], 'no temporary file left');
+});
+
+t.test('the help line is made from the table', async (t) => {
+  t.equal(describeReporters(TABLE), 'console | json[=FILE] | text[=FILE] (files by default: reports/n.json, reports/n.txt); repeatable (default: console)');
 });
