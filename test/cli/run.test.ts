@@ -123,6 +123,15 @@ t.test('a malformed scenario exits 2 before anything is sent', async (t) => {
   t.ok(lines.length >= 20, `one line per problem (${lines.length})`);
 });
 
+t.test('two reporters on one file: a usage error before any scenario runs', async (t) => {
+  const dir = tempDir(t);
+  const res = await runCli(['run', `${FIXTURES}/basic`, '--target', 'smtp://127.0.0.1:1', '--reporter', 'console', '--reporter', `json=${dir}/r.out`, '--reporter', `tap=${dir}/./r.out`]);
+  t.equal(res.code, 2);
+  t.equal(res.stderr, `mailprobe: reporters "json" and "tap" would both write ${dir}/r.out\n`);
+  t.equal(res.stdout, '', 'no scenario line: nothing ran');
+  t.same(readdirSync(dir), [], 'nothing written');
+});
+
 t.test('usage errors exit 2', async (t) => {
   for (const args of [
     ['run', `${FIXTURES}/basic`, '--target', 'ftp://example.test'],
