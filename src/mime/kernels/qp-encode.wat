@@ -105,6 +105,11 @@
               (local.set $column (i32.add (local.get $column) (i32.const 3)))
               (local.set $p (i32.add (local.get $p) (i32.const 1)))
               (br $escapes))))
+        ;; A literal (33–126 but '=') with room on its line starts the next clean run.
+        (br_if $next
+          (i32.and
+            (i32.and (i32.lt_u (i32.sub (local.get $b) (i32.const 0x21)) (i32.const 0x5e)) (i32.ne (local.get $b) (i32.const 0x3d)))
+            (i32.lt_s (local.get $column) (local.get $softLimit))))
         ;; The byte path: one byte by the rules in full.
         ;; Rule 4, text mode: CR LF stays a hard line break.
         (if (i32.and (local.get $text) (i32.eq (i32.load16_u (local.get $p)) (i32.const 0x0a0d)))
