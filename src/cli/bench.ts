@@ -3,9 +3,12 @@
  * libraries that are installed (libbase64, libqp, libmime, quoted-printable, js-base64): a table on the
  * console, the "encoding core" report as JSON (`--reporter json[=FILE]`, or `--json` on stdout) and as
  * HTML (`--reporter html[=FILE]`).
- * Progress goes to stderr so that `--json > file` stays clean.
+ * Progress goes to stderr so that `--json > file` stays clean. On Linux it runs itself again with glibc
+ * tunables that keep freed memory for reuse (src/bench/allocator.ts).
  */
+import { spawnSync } from 'node:child_process';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { steadyAllocatorEnv } from '../bench/allocator.js';
 import type { BenchClock } from '../bench/measure.js';
 import { loadPeers } from '../bench/peers.js';
 import { BENCH_FILE_REPORTERS } from '../bench/reporters.js';
@@ -32,6 +35,9 @@ interface BenchArgs {
 const FILE_REPORTERS: FileReporters<BenchReport> = { ...BENCH_FILE_REPORTERS, html: { defaultPath: 'reports/bench.html', render: renderBenchHtml } };
 
 async function bench(argv: ArgumentsCamelCase<BenchArgs>): Promise<number> {
+  // Run again, once, with freed memory kept for reuse: see src/bench/allocator.ts.
+  const steadyEnv = steadyAllocatorEnv(process.env, process.platform);
+  if (steadyEnv) return spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: steadyEnv }).status ?? ExitCode.FAILED;
   const reporters = parseReporters(argv.reporter, FILE_REPORTERS, 'bench', process.cwd());
   const peers = await loadPeers(process.cwd());
   const options = { ...DEFAULT_BENCH_OPTIONS, sizes: argv.size, only: argv.only, timeMs: argv.time, minSamples: argv.minSamples, clock: argv.clock };
