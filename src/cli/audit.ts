@@ -4,7 +4,6 @@
  * reports and exits 0 (no check failed), 1 (one did) or 2 (usage error). Options are checked before anything
  * is sent. Imports audit/, cli helpers and util/.
  */
-import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { CHECKS, selectChecks, unmatchedGlobs } from '../audit/catalogue.js';
 import { renderAuditConsole } from '../audit/report/console.js';
@@ -13,8 +12,8 @@ import { runAudit, type AuditOptions } from '../audit/run.js';
 import { parseAuditTarget } from '../audit/targets.js';
 import { describeReporters, parseReporters, writeReportFiles } from '../report/reporters.js';
 import { parseDuration } from '../util/duration.js';
-import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
+import { interruptOnSigint, readCa, usage } from './options.js';
 import { settle, useColor } from './output.js';
 import { VERSION } from './package-info.js';
 
@@ -48,10 +47,6 @@ interface AuditArgs {
   verbose: boolean;
 }
 
-function usage(message: string): MailprobeError {
-  return new MailprobeError(ErrorCode.CONFIG, message);
-}
-
 function duration(name: string, text: string, allowZero: boolean): number {
   const ms = parseDuration(text);
   if (ms === undefined || (!allowZero && ms === 0)) throw usage(`--${name}: "${text}" is not a duration (e.g. 5s, 500ms)`);
@@ -77,14 +72,7 @@ async function optionsOf(argv: ArgumentsCamelCase<AuditArgs>): Promise<AuditOpti
   if (unknown.length > 0) throw usage(`no check id matches ${unknown.map((glob) => `"${glob}"`).join(', ')} (see mailprobe audit --help)`);
   if (argv.rcpt !== undefined && !MAILBOX.test(argv.rcpt)) throw usage(`--rcpt: "${argv.rcpt}" is not an address (user@domain)`);
   if (argv.intrusive && argv.rcpt === undefined) throw usage('--intrusive needs --rcpt ADDRESS: the only address the intrusive checks send to');
-  let ca: string | undefined;
-  if (argv.ca !== undefined) {
-    try {
-      ca = await readFile(argv.ca, 'utf8');
-    } catch (err) {
-      throw usage(`--ca: cannot read ${argv.ca}: ${(err as Error).message}`);
-    }
-  }
+  const ca = await readCa(argv.ca);
   return {
     targets: argv.targets,
     ...(argv.resolver === undefined ? {} : { resolver: argv.resolver }),
@@ -111,17 +99,12 @@ async function audit(argv: ArgumentsCamelCase<AuditArgs>): Promise<number> {
   const options = await optionsOf(argv);
   const reporters = parseReporters(argv.reporter, AUDIT_REPORTERS, 'audit', process.cwd());
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
-    process.stderr.write('\ninterrupted: finishing the report (Ctrl-C again to quit at once)\n');
-    controller.abort(new MailprobeError(ErrorCode.INTERRUPTED, 'interrupted by SIGINT'));
-  };
-  process.on('SIGINT', onSigint);
+  const stopListening = interruptOnSigint(controller);
   let result;
   try {
     result = await runAudit({ ...options, signal: controller.signal });
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
   const written = await writeReportFiles(reporters.files, result);
   if (reporters.console) {

@@ -2,7 +2,6 @@
  * `mailprobe run [paths..]`: load every scenario (nothing is sent unless all files are valid), run them
  * against the targets, print one line per scenario, write the file reports, and exit with the outcome.
  */
-import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { loadScenarios } from '../scenario/load.js';
 import { runScenarios, selectScenarios } from '../runner/run.js';
@@ -17,10 +16,9 @@ import { describeReporters, parseReporters, writeReportFiles, type Reporters } f
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
 import type { RunResult } from '../results/types.js';
 import { parseDuration } from '../util/duration.js';
-import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { BUILTIN_SCENARIOS, VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
-import { prepareMaildir } from './maildir.js';
+import { interruptOnSigint, prepareMaildir, readCa, usage } from './options.js';
 import { printIssues, settle, useColor } from './output.js';
 
 interface RunArgs {
@@ -36,10 +34,6 @@ interface RunArgs {
   ca?: string;
   maildir?: string;
   reporter: string[];
-}
-
-function usage(message: string): MailprobeError {
-  return new MailprobeError(ErrorCode.CONFIG, message);
 }
 
 function parseOptions(argv: RunArgs): { grep?: RegExp; timeoutMs?: number; reporters: Reporters<RunResult> } {
@@ -62,29 +56,9 @@ function parseOptions(argv: RunArgs): { grep?: RegExp; timeoutMs?: number; repor
   return { ...(grep ? { grep } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }), reporters };
 }
 
-/** First Ctrl-C stops the run and still writes reports; a second one exits at once. */
-function interruptOnSigint(controller: AbortController): () => void {
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
-    process.stderr.write('\ninterrupted: finishing reports (Ctrl-C again to quit at once)\n');
-    controller.abort(new MailprobeError(ErrorCode.INTERRUPTED, 'interrupted by SIGINT'));
-  };
-  process.on('SIGINT', onSigint);
-  return () => process.off('SIGINT', onSigint);
-}
-
 function exitCodeOf(run: RunResult): number {
   if (run.interrupted) return ExitCode.INTERRUPTED;
   return run.summary.failed + run.summary.errors + run.summary.interrupted > 0 ? ExitCode.FAILED : ExitCode.OK;
-}
-
-async function readCa(file: string | undefined): Promise<string | undefined> {
-  if (file === undefined) return undefined;
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw usage(`--ca: cannot read ${file}: ${(err as Error).message}`);
-  }
 }
 
 /**

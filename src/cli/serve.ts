@@ -15,7 +15,7 @@ import {
   type UnknownRecipientPolicy,
 } from '../sandbox/index.js';
 import { ExitCode } from './exit-codes.js';
-import { prepareMaildir } from './maildir.js';
+import { prepareMaildir } from './options.js';
 import { settle } from './output.js';
 
 /** As declared (kebab-case); the handler reads them camel-cased. */
