@@ -35,8 +35,8 @@ export interface QpEncodeKernel {
 function create(memory: Buffer, kernel: QpEncodeExports): QpEncodeKernel {
   const input = kernel.input.value;
   const output = kernel.output.value;
-  // The kernel's stores may reach 16 bytes past the worst case.
-  const outputRoom = kernel.outputCapacity.value - 32;
+  // Room for the worst case, and for the kernel's stores reaching up to 24 bytes past the end of its output.
+  const outputRoom = kernel.outputCapacity.value - 64;
   const blockBytes = (lineLength: number): number =>
     // Worst case of a block of n bytes: 3n, plus a soft break (3) per lineLength - 3 characters and one more
     // for the line carried in from the block before: ≤ n × (3 + 9 / (lineLength - 3)) + 6.
