@@ -8,8 +8,8 @@ import type { LoadResult } from '../../load/types.js';
 import type { LiveProgress } from '../../load/engine.js';
 import {
   LATENCY_COLUMNS,
+  THROUGHPUT_COLUMNS,
   describeSettings,
-  formatBytes,
   formatCount,
   formatMs,
   formatPercent,
@@ -18,6 +18,7 @@ import {
   latencyRows,
   textTable,
   thresholdVerdict,
+  throughputRows,
 } from './format.js';
 
 export interface LoadConsoleOptions {
@@ -31,16 +32,7 @@ export function renderLoadConsole(result: LoadResult, options: LoadConsoleOption
   const out: string[] = [];
   out.push(`${c.bold('mailprobe load')}: ${describeSettings(result)}${result.interrupted ? c.yellow(' — interrupted') : ''}\n\n`);
   out.push(textTable(['Latency', ...LATENCY_COLUMNS], latencyRows(result).map((r) => [r.label, ...latencyCells(r.stats)])));
-  out.push(
-    textTable(
-      ['Throughput', 'total', 'per second'],
-      [
-        ['scenario runs', formatCount(t.runs), formatRate(result.throughput.runsPerSec)],
-        ['messages', formatCount(t.messages), formatRate(result.throughput.messagesPerSec)],
-        ['bytes (sent + received)', formatBytes(t.bytesSent + t.bytesReceived), `${formatBytes(result.throughput.bytesPerSec)}/s`],
-      ],
-    ),
-  );
+  out.push(textTable(['Throughput', ...THROUGHPUT_COLUMNS], throughputRows(result)));
   const bad = t.failed + t.errors;
   const summary = `${formatCount(t.runs)} runs in ${seconds.toFixed(1)}s: ${formatCount(t.passed)} passed, ${formatCount(t.failed)} failed, ${formatCount(t.errors)} errors (${formatPercent(bad, t.runs)})`;
   out.push(`\n${bad > 0 ? c.red(summary) : summary}`);

@@ -59,6 +59,18 @@ export function latencyRows(result: LoadResult): { label: string; stats: Latency
   return rows;
 }
 
+export const THROUGHPUT_COLUMNS = ['total', 'per second'];
+
+/** The throughput rows every load report shows: runs, messages and bytes, in all and per second. */
+export function throughputRows(result: LoadResult): string[][] {
+  const t = result.totals;
+  return [
+    ['scenario runs', formatCount(t.runs), formatRate(result.throughput.runsPerSec)],
+    ['messages', formatCount(t.messages), formatRate(result.throughput.messagesPerSec)],
+    ['bytes (sent + received)', formatBytes(t.bytesSent + t.bytesReceived), `${formatBytes(result.throughput.bytesPerSec)}/s`],
+  ];
+}
+
 /** A boxed table (autocannon-style); the first column is left-aligned, the others right-aligned. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

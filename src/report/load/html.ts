@@ -8,7 +8,7 @@
 import { mergeEncoded } from '../../load/histogram.js';
 import type { LatencyStats, LoadResult } from '../../load/types.js';
 import { Html, escapeHtml, renderPage } from '../html/page.js';
-import { DELIVERY_LABEL, LATENCY_COLUMNS, describeSettings, formatBytes, formatCount, formatMs, formatPercent, formatRate, latencyCells, latencyRows, thresholdVerdict } from './format.js';
+import { DELIVERY_LABEL, LATENCY_COLUMNS, THROUGHPUT_COLUMNS, describeSettings, formatCount, formatMs, formatPercent, latencyCells, latencyRows, thresholdVerdict, throughputRows } from './format.js';
 
 const WIDTH = 760;
 const HEIGHT = 260;
@@ -128,11 +128,7 @@ export function renderLoadHtml(result: LoadResult): string {
 <h2>Latency by percentile</h2>${percentileChart(curves)}${stepCurves.length > 0 ? `<h2>Steps by percentile</h2>${percentileChart(stepCurves)}` : ''}
 <h2>Throughput over time</h2>${timeChart(result)}
 <h2>Latency</h2>${table(['', ...LATENCY_COLUMNS], latencyRows(result).map((r) => [r.label.trim(), ...latencyCells(r.stats)]))}
-<h2>Throughput</h2>${table(['', 'total', 'per second'], [
-    ['scenario runs', formatCount(t.runs), formatRate(result.throughput.runsPerSec)],
-    ['messages', formatCount(t.messages), formatRate(result.throughput.messagesPerSec)],
-    ['bytes', formatBytes(t.bytesSent + t.bytesReceived), `${formatBytes(result.throughput.bytesPerSec)}/s`],
-  ])}
+<h2>Throughput</h2>${table(['', ...THROUGHPUT_COLUMNS], throughputRows(result))}
 <p>Passed ${formatCount(t.passed)}, failed ${formatCount(t.failed)}, errors ${formatCount(t.errors)} (${formatPercent(t.failed + t.errors, t.runs)})${t.dropped > 0 ? `, dropped arrivals ${formatCount(t.dropped)}` : ''}.</p>
 <h2>Errors</h2>${errors}`;
   return renderPage({ title: 'mailprobe load report', style: STYLE, body: new Html(body) });

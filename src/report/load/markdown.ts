@@ -3,7 +3,7 @@
  * latency, throughput and errors. Pure; imports load/types.
  */
 import type { LoadResult } from '../../load/types.js';
-import { LATENCY_COLUMNS, describeSettings, formatBytes, formatCount, formatPercent, formatRate, latencyCells, latencyRows, thresholdVerdict } from './format.js';
+import { LATENCY_COLUMNS, THROUGHPUT_COLUMNS, describeSettings, formatCount, formatPercent, latencyCells, latencyRows, thresholdVerdict, throughputRows } from './format.js';
 
 /** Markdown table cells may not hold a bare "|". */
 const cell = (text: string): string => text.replace(/\|/g, '\\|').trim();
@@ -25,16 +25,7 @@ export function renderLoadMarkdown(result: LoadResult): string {
   }
   out.push(table(['Latency', ...LATENCY_COLUMNS], latencyRows(result).map((r) => [r.label.trim(), ...latencyCells(r.stats)])));
   out.push('\n');
-  out.push(
-    table(
-      ['Throughput', 'total', 'per second'],
-      [
-        ['scenario runs', formatCount(t.runs), formatRate(result.throughput.runsPerSec)],
-        ['messages', formatCount(t.messages), formatRate(result.throughput.messagesPerSec)],
-        ['bytes', formatBytes(t.bytesSent + t.bytesReceived), `${formatBytes(result.throughput.bytesPerSec)}/s`],
-      ],
-    ),
-  );
+  out.push(table(['Throughput', ...THROUGHPUT_COLUMNS], throughputRows(result)));
   out.push(`\nPassed ${formatCount(t.passed)}, failed ${formatCount(t.failed)}, errors ${formatCount(t.errors)} (${formatPercent(t.failed + t.errors, t.runs)})`);
   if (t.dropped > 0) out.push(`, dropped arrivals ${formatCount(t.dropped)}`);
   out.push('.\n');

@@ -6,6 +6,7 @@ import { startSandbox } from '../../../src/sandbox/index.js';
 import { renderLoadConsole, renderProgressLine } from '../../../src/report/load/console.js';
 import { renderLoadMarkdown } from '../../../src/report/load/markdown.js';
 import { renderLoadHtml } from '../../../src/report/load/html.js';
+import { throughputRows } from '../../../src/report/load/format.js';
 import { LOAD_REPORTERS } from '../../../src/report/load/index.js';
 import { parseReporters, writeReportFiles } from '../../../src/report/reporters.js';
 import { fixture, loadAgainst } from '../../load/helpers.js';
@@ -65,6 +66,20 @@ t.test('html: server text is escaped as in every HTML report, controls included'
   const html = renderLoadHtml({ ...result, errors: { ...result.errors, samples: [sample] } });
   t.notMatch(html, /<b onclick/);
   t.match(html, `550 &lt;b onclick=&quot;x&quot;&gt;&amp;&lt;/b&gt;\\x1B[31m`);
+});
+
+t.test('console, Markdown and HTML show the same throughput rows', async (t) => {
+  const rows = throughputRows(result);
+  t.same(rows.map((row) => row[0]), ['scenario runs', 'messages', 'bytes (sent + received)']);
+  t.equal(rows[0]![1], '10');
+  const console = renderLoadConsole(result, { color: false });
+  const md = renderLoadMarkdown(result);
+  const html = renderLoadHtml(result);
+  for (const row of rows) {
+    t.match(console, new RegExp(`│ ${row.map((cell) => cell.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join(' +│ +')} +│`), `console: ${row[0]}`);
+    t.ok(md.includes(`| ${row.join(' | ')} |`), `markdown: ${row[0]}`);
+    t.ok(html.includes(`<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`), `html: ${row[0]}`);
+  }
 });
 
 t.test('progress line', async (t) => {
