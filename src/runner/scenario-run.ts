@@ -97,9 +97,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
 
   const compile = (p: Pattern): RegExp => patternRegex(p, scope.text(p.source));
 
-  async function sessionFor(name: string, stepTimeoutMs: number): Promise<OpenSession> {
-    const open = sessions.get(name);
-    if (open) return open;
+  async function openSession(name: string, stepTimeoutMs: number): Promise<OpenSession> {
     const spec = scenario.sessions[name]!;
     const driver = options.driverFor(spec.protocol);
     const session = await driver.open({
@@ -114,11 +112,26 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   }
 
   /** Runs one step (or skips it, when its `when:` does not hold); returns its failure, if any. */
-  async function perform(step: Step, stepTimeoutMs: number): Promise<StepOutcome> {
+  function perform(step: Step, stepTimeoutMs: number): Promise<StepOutcome> {
     if (step.when) {
       const unmet = unmetCondition(step.when, scope.text(step.when.value), compile);
-      if (unmet !== undefined) return { skipped: unmet };
+      if (unmet !== undefined) return Promise.resolve({ skipped: unmet });
     }
+    if (step.kind === 'sleep' || step.kind === 'roundtrip' || step.kind === 'audit') return performOffSession(step, stepTimeoutMs);
+    // A session already open is used at once, without a promise for it: a load runs millions of steps.
+    const open = sessions.get(step.session);
+    if (open) return exchangeOn(step, open, stepTimeoutMs);
+    return abortable(openSession(step.session, stepTimeoutMs), aborted).then((opened) => exchangeOn(step, opened, stepTimeoutMs));
+  }
+
+  /** A protocol step on its open session, sent again while its `retry:` says so. */
+  function exchangeOn(step: ProtocolStep, open: OpenSession, stepTimeoutMs: number): Promise<StepOutcome> {
+    const exchange = (): Promise<StepOutcome> => sendAndCheck(step, open, stepTimeoutMs);
+    return step.kind === 'send' && step.retry ? retrying(step.retry, exchange, signal) : exchange();
+  }
+
+  /** The steps that use no session's connection: sleep, roundtrip, audit. */
+  async function performOffSession(step: Extract<Step, { kind: 'sleep' | 'roundtrip' | 'audit' }>, stepTimeoutMs: number): Promise<StepOutcome> {
     if (step.kind === 'sleep') {
       await delay(step.ms, undefined, { signal });
       return {};
@@ -127,22 +140,18 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       const diff = compareMessages(scope, step);
       return diff ? { failure: diff } : {};
     }
-    if (step.kind === 'audit') {
-      // Its own probe connections to the session's target; the session's connection is left alone.
-      const { checks, levels, match } = step;
-      const audit = { checks, levels, ...(match ? { match: compile(match) } : {}) };
-      const sink = transcript.sink(`${step.session}:audit`);
-      const { protocol } = scenario.sessions[step.session]!;
-      return abortable(runAuditStep({ ...audit, protocol, endpoint: targets[step.session]!.endpoint, timeoutMs: stepTimeoutMs, signal, startNs, sink }), aborted);
-    }
-    const { driver, session } = await abortable(sessionFor(step.session, stepTimeoutMs), aborted);
-    const exchange = (): Promise<StepOutcome> => sendAndCheck(step, { driver, session }, stepTimeoutMs);
-    return step.kind === 'send' && step.retry ? retrying(step.retry, exchange, signal) : exchange();
+    // An audit: its own probe connections to the session's target; the session's connection is left alone.
+    const { checks, levels, match } = step;
+    const audit = { checks, levels, ...(match ? { match: compile(match) } : {}) };
+    const sink = transcript.sink(`${step.session}:audit`);
+    const { protocol } = scenario.sessions[step.session]!;
+    return abortable(runAuditStep({ ...audit, protocol, endpoint: targets[step.session]!.endpoint, timeoutMs: stepTimeoutMs, signal, startNs, sink }), aborted);
   }
 
   /** Performs a protocol step's action once on its session and checks the reply. */
   async function sendAndCheck(step: ProtocolStep, { driver, session }: OpenSession, stepTimeoutMs: number): Promise<StepOutcome> {
-    const action = await toAction(step, scope, stepTimeoutMs);
+    const made = toAction(step, scope, stepTimeoutMs);
+    const action = made instanceof Promise ? await made : made;
     for (const secret of actionSecrets(action)) transcript.addSecret(secret);
     const clock = action.kind === 'idle' && step.kind === 'idle' && step.during ? duringOf(step, step.during) : undefined;
     if (clock && action.kind === 'idle') action.during = clock;
@@ -207,9 +216,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   /** Runs the step at `position` of the scenario's steps and keeps its result at the same position. */
   async function runStep(position: number): Promise<void> {
     const step = scenario.steps[position]!;
-    const base = { index: step.index, label: transcript.mask(stepLabel(step)), kind: step.kind, session: step.session, span: step.span };
     if (failure || signal.aborted) {
-      steps[position] = { ...base, outcome: options.signal.aborted ? 'interrupted' : 'skipped', startMs: elapsedMs(startNs), durationMs: 0 };
+      steps[position] = resultOf(step, options.signal.aborted ? 'interrupted' : 'skipped', elapsedMs(startNs), 0);
       return;
     }
     const stepStart = process.hrtime.bigint();
@@ -222,12 +230,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       // Only a step inside an IDLE's `during:` fails while another runs: its failure is the run's.
       result = failure ? { skipped: 'a step inside its `during:` did not pass' } : { failure: errorFailure(reason) };
     }
-    const stepResult: StepResult = {
-      ...base,
-      outcome: result.failure ? outcomeOf(result.failure, options.signal) : result.skipped === undefined ? 'passed' : 'skipped',
-      startMs: Number(stepStart - startNs) / 1e6,
-      durationMs: elapsedMs(stepStart),
-    };
+    const outcome = result.failure ? outcomeOf(result.failure, options.signal) : result.skipped === undefined ? 'passed' : 'skipped';
+    const stepResult = resultOf(step, outcome, Number(stepStart - startNs) / 1e6, elapsedMs(stepStart));
     if (result.reply) stepResult.reply = result.reply;
     if (result.attempts !== undefined) stepResult.attempts = result.attempts;
     if (result.skipped !== undefined) stepResult.reason = transcript.mask(result.skipped);
@@ -237,6 +241,12 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       stepResult.failure = failure;
     }
     steps[position] = stepResult;
+  }
+
+  /** A step's result, its fields always in one order (one object shape for every step of every run). */
+  function resultOf(step: Step, outcome: Outcome, startMs: number, durationMs: number): StepResult {
+    const label = transcript.mask(stepLabel(step));
+    return { index: step.index, label, kind: step.kind, session: step.session, span: step.span, outcome, startMs, durationMs };
   }
 
   // An IDLE runs its `during:` steps itself; the loop finds their places filled.

@@ -71,19 +71,26 @@ export function patternRegex(p: Pattern, interpolated: string): RegExp {
   return re;
 }
 
-/** The message's exact bytes as they will be sent (CRLF line endings). `stepIndex` seeds a built message. */
-export async function messageBytes(source: MessageSource, scope: Scope, stepIndex = 0): Promise<Buffer> {
+/**
+ * The message's exact bytes as they will be sent (CRLF line endings). `stepIndex` seeds a built message.
+ * A raw message comes back at once, not as a promise: a load builds one at every run.
+ */
+export function messageBytes(source: MessageSource, scope: Scope, stepIndex = 0): Buffer | Promise<Buffer> {
   switch (source.kind) {
     case 'raw':
       return normalizeCrlf(Buffer.from(scope.text(source.text), 'utf8'));
     case 'file':
-      try {
-        return normalizeCrlf(await readFile(source.path));
-      } catch (err) {
-        throw new MailprobeError(ErrorCode.CONFIG, `cannot read message file ${source.path}: ${(err as Error).message}`);
-      }
+      return fileBytes(source.path);
     case 'mime':
       return mimeBytes(source.spec, scope, stepIndex);
+  }
+}
+
+async function fileBytes(path: string): Promise<Buffer> {
+  try {
+    return normalizeCrlf(await readFile(path));
+  } catch (err) {
+    throw new MailprobeError(ErrorCode.CONFIG, `cannot read message file ${path}: ${(err as Error).message}`);
   }
 }
 
@@ -120,8 +127,11 @@ async function mimeBytes(rawSpec: Record<string, unknown>, scope: Scope, stepInd
 
 type ProtocolStep = Exclude<Step, { kind: 'sleep' | 'roundtrip' | 'audit' }>;
 
-/** Interpolates a protocol step into its action. Auth passwords are returned for masking. */
-export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: number): Promise<StepAction> {
+/**
+ * Interpolates a protocol step into its action. Auth passwords are returned for masking. Only a message read
+ * from a file or built from a MIME spec comes as a promise: the other actions are made on the spot.
+ */
+export function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: number): StepAction | Promise<StepAction> {
   switch (step.kind) {
     case 'send':
       return step.multiline === undefined
@@ -145,11 +155,8 @@ export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: 
       return action;
     }
     case 'message': {
-      const action: StepAction = { kind: 'message', bytes: await messageBytes(step.source, scope, step.index) };
-      if (step.chunking !== undefined) action.chunking = step.chunking;
-      if (step.mailbox !== undefined) action.mailbox = scope.text(step.mailbox);
-      if (step.flags !== undefined) action.flags = step.flags.map((f) => scope.text(f));
-      return action;
+      const bytes = messageBytes(step.source, scope, step.index);
+      return bytes instanceof Promise ? bytes.then((built) => messageAction(step, built, scope)) : messageAction(step, bytes, scope);
     }
     case 'idle':
       return {
@@ -168,6 +175,14 @@ export async function toAction(step: ProtocolStep, scope: Scope, defaultIdleMs: 
       return action;
     }
   }
+}
+
+function messageAction(step: Extract<ProtocolStep, { kind: 'message' }>, bytes: Buffer, scope: Scope): StepAction {
+  const action: StepAction = { kind: 'message', bytes };
+  if (step.chunking !== undefined) action.chunking = step.chunking;
+  if (step.mailbox !== undefined) action.mailbox = scope.text(step.mailbox);
+  if (step.flags !== undefined) action.flags = step.flags.map((f) => scope.text(f));
+  return action;
 }
 
 /** Values an action sends that must be masked wherever they appear: passwords, credential headers. */

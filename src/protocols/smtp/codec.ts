@@ -78,16 +78,19 @@ export function parseEnhancedStatusCode(text: Buffer): { enhanced: string; rest:
   return { enhanced, rest: text.subarray(Math.min(text.length, enhanced.length + 1)) };
 }
 
-/** RFC 5321 §4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF ) Reply-code [ SP textstring ] CRLF. */
-export function parseReplyLine(line: Buffer, offset = 0, waitingFor?: string): SmtpReplyLine {
+/**
+ * RFC 5321 §4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF ) Reply-code [ SP textstring ] CRLF.
+ * `line` comes without its ending; `bareLf` says whether that ending was a bare LF.
+ */
+export function parseReplyLine(line: Buffer, offset = 0, waitingFor?: string, bareLf = false): SmtpReplyLine {
   const code = parseReplyCode(line, offset, waitingFor);
   const { continues, textStart } = parseSeparator(line, offset, waitingFor);
   // RFC 5321 §4.2 textstring is printable ASCII; bytes beyond it are kept, not refused, so scenarios can see them.
   const text = line.subarray(textStart);
   const enhanced = parseEnhancedStatusCode(text);
   return enhanced
-    ? { code, continues, enhanced: enhanced.enhanced, text: enhanced.rest, raw: line, bareLf: false }
-    : { code, continues, text, raw: line, bareLf: false };
+    ? { code, continues, enhanced: enhanced.enhanced, text: enhanced.rest, raw: line, bareLf }
+    : { code, continues, text, raw: line, bareLf };
 }
 
 export class SmtpReplyDecoder {
@@ -150,7 +153,7 @@ export class SmtpReplyDecoder {
     this.replyOffset += lineWithEnding.length;
     const bareLf = lineWithEnding.length < 2 || lineWithEnding[lineWithEnding.length - 2] !== CR;
     const content = lineWithEnding.subarray(0, lineWithEnding.length - (bareLf ? 1 : 2));
-    const line = { ...parseReplyLine(content, lineStart, waitingFor), bareLf };
+    const line = parseReplyLine(content, lineStart, waitingFor, bareLf);
     const first = this.lines[0];
     if (first && line.code !== first.code) {
       throw new ProtocolError(`line with code ${line.code} inside a ${first.code} reply: "${excerpt(content)}"${context(waitingFor)}`, lineStart);
