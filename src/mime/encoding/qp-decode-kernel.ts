@@ -38,8 +38,8 @@ interface QpDecodeExports {
 
 // The kernel's memory layout (see qp-decode.wat).
 const BLOCK = 32_768;
-const INPUT = 1024;
-const OUTPUT = 34_816;
+const INPUT = 4096;
+const OUTPUT = 37_888;
 /** Index in 32-bit words of the decoded length, the violation and the line start. */
 const DECODED_LENGTH_SLOT = 64;
 const VIOLATION_SLOT = 65;

@@ -14,7 +14,8 @@
 ;; blanks before a line break are never in an earlier block.
 ;;
 ;; Memory: 0–255 the hex table; 256 the output length, 260 the violation, 264 the line start (i32 each);
-;; the block at 1024 (32 KiB + 16 bytes of over-read), the decoded block at 34816 (32 KiB + 16 of over-write).
+;; 2048–4095 the lanes to keep for each 8-bit mask; the block at 4096 (32 KiB + 18 bytes of over-read), the
+;; decoded block at 37888 (32 KiB + 16 of over-write).
 (module
   (memory (export "memory") 2)
 
@@ -37,9 +38,27 @@
     "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80"
     "\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80\80")
 
-  (global $INPUT i32 (i32.const 1024))
-  (global $OUTPUT i32 (i32.const 34816))
+  (global $KEEP i32 (i32.const 2048))
+  (global $INPUT i32 (i32.const 4096))
+  (global $OUTPUT i32 (i32.const 37888))
   (global $LINE_LENGTH i32 (i32.const 76))
+
+;; KEEP + 8 × m: the indices of the bits set in m (0–255), lowest first, to gather with i8x16.swizzle.
+  (func $fillKeep
+    (local $mask i32) (local $bit i32) (local $at i32)
+    (loop $masks
+      (local.set $at (i32.add (global.get $KEEP) (i32.shl (local.get $mask) (i32.const 3))))
+      (local.set $bit (i32.const 0))
+      (loop $bits
+        (if (i32.and (local.get $mask) (i32.shl (i32.const 1) (local.get $bit)))
+          (then
+            (i32.store8 (local.get $at) (local.get $bit))
+            (local.set $at (i32.add (local.get $at) (i32.const 1)))))
+        (local.set $bit (i32.add (local.get $bit) (i32.const 1)))
+        (br_if $bits (i32.lt_u (local.get $bit) (i32.const 8))))
+      (local.set $mask (i32.add (local.get $mask) (i32.const 1)))
+      (br_if $masks (i32.lt_u (local.get $mask) (i32.const 256)))))
+  (start $fillKeep)
 
   (func $isBlank (param $b i32) (result i32)
     (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.eq (local.get $b) (i32.const 0x09))))
@@ -55,46 +74,121 @@
   ;; applies them: "=XX" (hex of either case) is the byte XX; '=', blanks, then CRLF or LF is a soft line
   ;; break and gives nothing; any other '=' stays; blanks before a CRLF or LF are taken back (rule 3:
   ;; added in transport); every other byte, bare CR and 8-bit included, passes as it is.
+  ;;
+  ;; Per 16 bytes: lanes with no '=' and nothing below 0x20 pass in one store. The escapes before the
+  ;; first other stop (a line break, a '=' that is no escape, a control) are decoded all at once: their
+  ;; values replace their '=', their digits are dropped, and the lanes kept are gathered 8 at a time with
+  ;; i8x16.swizzle (an escape in lane 14 or 15 takes 1 or 2 bytes past the 16). The other stop is then
+  ;; taken on the scalar path.
   (func (export "decode") (param $end i32) (result i32)
-    (local $i i32) (local $o i32) (local $v v128) (local $lanes i32) (local $k i32) (local $b i32)
-    (local $high i32) (local $low i32) (local $j i32)
+    (local $i i32) (local $o i32) (local $v v128) (local $equals v128) (local $lanes i32) (local $rest i32)
+    (local $escapes i32) (local $limit i32) (local $dropped i32) (local $kept i32) (local $b i32) (local $j i32)
+    (local $next v128) (local $digit1 v128) (local $letter1 v128) (local $isDigit1 v128)
+    (local $digit2 v128) (local $letter2 v128) (local $isDigit2 v128)
     (local.set $i (global.get $INPUT))
     (local.set $o (global.get $OUTPUT))
     (local.set $end (i32.add (local.get $end) (global.get $INPUT)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $rest (i32.sub (local.get $end) (local.get $i)))
         (local.set $v (v128.load (local.get $i)))
         (v128.store (local.get $o) (local.get $v))
+        (local.set $equals (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3d))))
         (local.set $lanes
+          (i8x16.bitmask (v128.or (local.get $equals) (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))
+        (if (i32.eqz (local.get $lanes))
+          (then
+            (if (i32.ge_u (local.get $rest) (i32.const 16))
+              (then
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (br $next)))
+            (local.set $o (i32.add (local.get $o) (local.get $rest)))
+            (local.set $i (local.get $end))
+            (br $done)))
+        ;; Per lane, for the next byte and the one after: its value as a digit, as a letter less 10 (either
+        ;; case), and whether it is a digit. A lane is an escape where both are hex digits after a '='.
+        (local.set $next (v128.load offset=1 (local.get $i)))
+        (local.set $digit1 (i8x16.sub (local.get $next) (i8x16.splat (i32.const 0x30))))
+        (local.set $letter1
+          (i8x16.sub (v128.or (local.get $next) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x61))))
+        (local.set $isDigit1 (i8x16.lt_u (local.get $digit1) (i8x16.splat (i32.const 10))))
+        (local.set $next (v128.load offset=2 (local.get $i)))
+        (local.set $digit2 (i8x16.sub (local.get $next) (i8x16.splat (i32.const 0x30))))
+        (local.set $letter2
+          (i8x16.sub (v128.or (local.get $next) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x61))))
+        (local.set $isDigit2 (i8x16.lt_u (local.get $digit2) (i8x16.splat (i32.const 10))))
+        (local.set $escapes
           (i8x16.bitmask
-            (v128.or
-              (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3d)))
-              (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))
-        ;; The first stopping lane, 16 when none, and never past the end.
-        (local.set $k (i32.ctz (i32.or (local.get $lanes) (i32.const 0x10000))))
-        (if (i32.gt_u (local.get $k) (i32.sub (local.get $end) (local.get $i)))
-          (then (local.set $k (i32.sub (local.get $end) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (local.get $k)))
-        (local.set $o (i32.add (local.get $o) (local.get $k)))
-        (br_if $next (i32.eq (local.get $k) (i32.const 16)))
+            (v128.and
+              (local.get $equals)
+              (v128.and
+                (v128.or (local.get $isDigit1) (i8x16.lt_u (local.get $letter1) (i8x16.splat (i32.const 6))))
+                (v128.or (local.get $isDigit2) (i8x16.lt_u (local.get $letter2) (i8x16.splat (i32.const 6))))))))
+        ;; The first stop that is not an escape (16 when none), never past the end. An escape's digits are
+        ;; no stops, so every escape before it ends before it too, except at the end (cut rule: never past
+        ;; `end`).
+        (local.set $limit
+          (i32.ctz (i32.or (i32.and (local.get $lanes) (i32.xor (local.get $escapes) (i32.const -1))) (i32.const 0x10000))))
+        (if (i32.gt_u (local.get $limit) (local.get $rest))
+          (then (local.set $limit (local.get $rest))))
+        (local.set $escapes
+          (i32.and (local.get $escapes) (i32.sub (i32.shl (i32.const 1) (local.get $limit)) (i32.const 1))))
+        (if (local.get $escapes)
+          (then
+            (local.set $v
+              (v128.bitselect
+                (v128.or
+                  (i8x16.shl
+                    (v128.bitselect
+                      (local.get $digit1)
+                      (i8x16.add (local.get $letter1) (i8x16.splat (i32.const 10)))
+                      (local.get $isDigit1))
+                    (i32.const 4))
+                  (v128.bitselect
+                    (local.get $digit2)
+                    (i8x16.add (local.get $letter2) (i8x16.splat (i32.const 10)))
+                    (local.get $isDigit2)))
+                (local.get $v)
+                (local.get $equals)))
+            (local.set $dropped
+              (i32.or (i32.shl (local.get $escapes) (i32.const 1)) (i32.shl (local.get $escapes) (i32.const 2))))
+            (local.set $kept
+              (i32.and
+                (i32.xor (local.get $dropped) (i32.const -1))
+                (i32.sub (i32.shl (i32.const 1) (local.get $limit)) (i32.const 1))))
+            (i64.store
+              (local.get $o)
+              (i64x2.extract_lane 0
+                (i8x16.swizzle
+                  (local.get $v)
+                  (v128.load64_zero
+                    (i32.add (global.get $KEEP) (i32.shl (i32.and (local.get $kept) (i32.const 0xff)) (i32.const 3)))))))
+            (local.set $o (i32.add (local.get $o) (i32.popcnt (i32.and (local.get $kept) (i32.const 0xff)))))
+            (i64.store
+              (local.get $o)
+              (i64x2.extract_lane 0
+                (i8x16.swizzle
+                  (local.get $v)
+                  (i8x16.add
+                    (v128.load64_zero
+                      (i32.add (global.get $KEEP) (i32.shl (i32.shr_u (local.get $kept) (i32.const 8)) (i32.const 3))))
+                    (i8x16.splat (i32.const 8))))))
+            (local.set $o (i32.add (local.get $o) (i32.popcnt (i32.shr_u (local.get $kept) (i32.const 8)))))
+            (local.set $i
+              (i32.add
+                (local.get $i)
+                (i32.add (local.get $limit) (i32.popcnt (i32.shr_u (local.get $dropped) (local.get $limit)))))))
+          (else
+            (local.set $i (i32.add (local.get $i) (local.get $limit)))
+            (local.set $o (i32.add (local.get $o) (local.get $limit)))))
+        (br_if $next (i32.eq (local.get $limit) (i32.const 16)))
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        ;; The stopping byte, already stored at $o.
+        ;; The other stop, on the scalar path.
         (local.set $b (i32.load8_u (local.get $i)))
         (if (i32.eq (local.get $b) (i32.const 0x3d))
           (then
-            ;; Escapes come in runs (a UTF-8 character is two to four of them): stay here while they last.
-            (loop $escape
-              (local.set $high (i32.load8_u (i32.load8_u offset=1 (local.get $i))))
-              (local.set $low (i32.load8_u (i32.load8_u offset=2 (local.get $i))))
-              (if (i32.eqz (i32.and (i32.or (local.get $high) (local.get $low)) (i32.const 0x80)))
-                (then
-                  (i32.store8 (local.get $o) (i32.or (i32.shl (local.get $high) (i32.const 4)) (local.get $low)))
-                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
-                  (local.set $i (i32.add (local.get $i) (i32.const 3)))
-                  (br_if $next (i32.ge_u (local.get $i) (local.get $end)))
-                  (br_if $escape (i32.eq (i32.load8_u (local.get $i)) (i32.const 0x3d)))
-                  (br $next))))
             ;; Not an escape: a soft line break ('=', blanks, CRLF or LF) or a bare '=' kept as it is.
             (local.set $j (i32.add (local.get $i) (i32.const 1)))
             (loop $blanks
@@ -111,10 +205,7 @@
               (then
                 (local.set $i (i32.add (local.get $j) (i32.const 2)))
                 (br $next)))
-            (i32.store8 (local.get $o) (i32.const 0x3d))
-            (local.set $o (i32.add (local.get $o) (i32.const 1)))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $next)))
+            (local.set $b (i32.const 0x3d))))
         (if (i32.or
               (i32.eq (local.get $b) (i32.const 0x0a))
               (i32.eq (i32.load16_u (local.get $i)) (i32.const 0x0a0d)))
@@ -123,8 +214,8 @@
             ;; take them back. (The byte before the block is never a blank: see the cut above.)
             (local.set $j (local.get $i))
             (loop $back
-              (local.set $k (i32.load8_u offset=0 (i32.sub (local.get $j) (i32.const 1))))
-              (if (i32.or (i32.eq (local.get $k) (i32.const 0x20)) (i32.eq (local.get $k) (i32.const 0x09)))
+              (local.set $rest (i32.load8_u offset=0 (i32.sub (local.get $j) (i32.const 1))))
+              (if (i32.or (i32.eq (local.get $rest) (i32.const 0x20)) (i32.eq (local.get $rest) (i32.const 0x09)))
                 (then
                   (local.set $j (i32.sub (local.get $j) (i32.const 1)))
                   (local.set $o (i32.sub (local.get $o) (i32.const 1)))
@@ -134,9 +225,9 @@
                 (i32.store16 (local.get $o) (i32.const 0x0a0d))
                 (local.set $o (i32.add (local.get $o) (i32.const 2)))
                 (local.set $i (i32.add (local.get $i) (i32.const 2)))
-                (br $next)))
-            (i32.store8 (local.get $o) (i32.const 0x0a))))
-        ;; LF, and any other byte below 0x20 (bare CR, tab, controls) as it is.
+                (br $next)))))
+        ;; LF, a bare '=', and any other byte below 0x20 (bare CR, tab, controls) as it is.
+        (i32.store8 (local.get $o) (local.get $b))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
