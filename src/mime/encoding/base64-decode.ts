@@ -1,9 +1,10 @@
 /**
  * Base64 decoding (RFC 2045 §6.8, alphabet of RFC 4648 §4) of text that may hold line breaks and other
  * whitespace, lenient as Node's Buffer.from(text, 'base64') or strict with the offset of the first byte
- * that does not belong. Buffers go through the WebAssembly SIMD kernel (base64-decode-kernel.ts) in blocks
- * sized for the CPU cache, validation and decoding in one pass; strings, and everything where WebAssembly
- * is missing (node --jitless), go to Node's decoder, after a JavaScript validator in strict mode.
+ * that does not belong. Buffers, and strings in strict mode, go through the WebAssembly SIMD kernel
+ * (base64-decode-kernel.ts) in blocks sized for the CPU cache, validation and decoding in one pass; other
+ * strings, and everything where WebAssembly is missing (node --jitless), go to Node's decoder, after a
+ * JavaScript validator in strict mode.
  * Pure: Buffers in, Buffers out. Imports only util/errors and sibling encoding modules.
  */
 import { ProtocolError } from '../../util/errors.js';
@@ -14,6 +15,9 @@ export interface Base64DecodeOptions {
   strict?: boolean;
 }
 
+/** V8 answers this at once for a one-byte string, whatever its length. */
+const NOT_LATIN1 = /[^\x00-\xff]/;
+
 /**
  * The bytes encoded by base64 `text`. Line breaks and whitespace are skipped. Lenient by default, as
  * RFC 2045 §6.8 asks of decoders ("ignore all line breaks or other characters not found in Table 1"):
@@ -23,8 +27,15 @@ export interface Base64DecodeOptions {
  */
 export function base64Decode(text: Buffer | string, options: Base64DecodeOptions = {}): Buffer {
   const strict = options.strict === true;
-  if (typeof text !== 'string' && base64DecodeKernel) return decodeInKernel(text, strict, base64DecodeKernel);
-  if (strict) validateBase64(text);
+  if (strict && typeof text === 'string') {
+    const wide = text.search(NOT_LATIN1);
+    if (wide >= 0) throw new ProtocolError('base64: character outside Latin-1', wide);
+  }
+  // A string goes to Node's decoder, faster than a Latin-1 copy and the kernel, unless strict mode needs the
+  // kernel's checks.
+  const kernel = base64DecodeKernel;
+  if (kernel && (typeof text !== 'string' || strict)) return decodeInKernel(typeof text === 'string' ? Buffer.from(text, 'latin1') : text, strict, kernel);
+  if (strict) validateBase64(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
   return Buffer.from(typeof text === 'string' ? text : text.toString('latin1'), 'base64');
 }
 
@@ -72,13 +83,8 @@ BASE64_CLASS[0x3d] = Base64Class.Pad;
 for (const c of ' \t\r\n') BASE64_CLASS[c.charCodeAt(0)] = Base64Class.Space;
 
 /** RFC 2045 §6.8 / RFC 4648 §4: alphabet characters in groups of four, at most two '=' at the very end.
- *  The same rules as the kernel's strict mode, for strings and where the kernel is missing. */
-function validateBase64(text: Buffer | string): void {
-  if (typeof text === 'string') {
-    const wide = firstNonLatin1(text);
-    if (wide < text.length) throw new ProtocolError('base64: character outside Latin-1', wide);
-  }
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+ *  The same rules as the kernel's strict mode, where the kernel is missing. */
+function validateBase64(bytes: Buffer): void {
   let significant = 0;
   let padding = 0;
   let lastOffset = 0;
@@ -96,11 +102,6 @@ function validateBase64(text: Buffer | string): void {
     lastOffset = i;
   }
   if (significant % 4 !== 0) throw leftOverError(significant % 4, significant === 0 ? 0 : lastOffset + 1);
-}
-
-function firstNonLatin1(text: string): number {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return i;
-  return text.length;
 }
 
 function hex(byte: number): string {

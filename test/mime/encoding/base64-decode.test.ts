@@ -105,6 +105,23 @@ t.test('strict mode: the offset of the first byte that does not belong, in any b
   t.ok(base64Decode(latin1(`${clean}\r\n`), { strict: true }).equals(pattern(150_000)), 'a clean text passes');
 });
 
+t.test('strict mode on a string: the same pass as on its Latin-1 bytes; a wider character is refused', async (t) => {
+  const clean = wrap(pattern(100_000));
+  for (const text of [clean, `${clean.slice(0, 70_000)}!${clean.slice(70_001)}`, `${clean}==`, 'Zm9vY', 'Zm9v\xe9']) {
+    const fromString = (() => {
+      try {
+        return base64Decode(text, { strict: true }).toString('hex');
+      } catch (err) {
+        return `${(err as ProtocolError).message} @${(err as ProtocolError).offset}`;
+      }
+    })();
+    t.equal(fromString, outcome(latin1(text), true), text.slice(0, 20));
+  }
+  const err = t.throws(() => base64Decode(`${clean.slice(0, 80_000)}\u20ac${clean.slice(80_000)}`, { strict: true })) as ProtocolError;
+  t.equal(err.offset, 80_000);
+  t.match(err.message, /outside Latin-1/);
+});
+
 t.test('block boundaries: any alignment of lines, quanta, CRLF and padding to the kernel blocks', async (t) => {
   const bytes = pattern(3 * KERNEL_BLOCK);
   const body = wrap(bytes);
