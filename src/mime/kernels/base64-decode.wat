@@ -63,18 +63,17 @@
   (func (export "decode") (param $length i32) (param $base i32) (param $strict i32) (result i32)
     (local $i i32) (local $o i32) (local $invalid i32) (local $quanta i32)
     (local $class i32) (local $bits i32) (local $count i32) (local $last i32)
-    (local $steps i32) (local $step i32) (local $at i32) (local $v v128) (local $high v128)
+    (local $steps i32) (local $step i32) (local $at i32) (local $v v128) (local $high v128) (local $bad v128)
     ;; The vector constants, set once so that they stay in registers.
     (local $by_low v128) (local $by_high v128) (local $low_nibble v128) (local $offset_by_high v128)
-    (local $slashes v128) (local $slash_offset v128) (local $low_bytes v128) (local $pack v128)
+    (local $slashes v128) (local $low_bytes v128) (local $pack v128)
     (local.set $o (i32.const 65536))
     (local.set $last (i32.const -1))
     (local.set $by_low (v128.const i8x16 0x0a 0x0e 0x0e 0x0e 0x0e 0x0e 0x0e 0x0e 0x0e 0x0e 0x0c 0x05 0x04 0x04 0x04 0x05))
     (local.set $by_high (v128.const i8x16 0 0 1 2 4 8 4 8 0 0 0 0 0 0 0 0))
     (local.set $low_nibble (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
-    (local.set $offset_by_high (v128.const i8x16 0 0 19 4 -65 -65 -71 -71 0 0 0 0 0 0 0 0))
+    (local.set $offset_by_high (v128.const i8x16 0 16 19 4 -65 -65 -71 -71 0 0 0 0 0 0 0 0))
     (local.set $slashes (v128.const i8x16 47 47 47 47 47 47 47 47 47 47 47 47 47 47 47 47))
-    (local.set $slash_offset (v128.const i8x16 -3 -3 -3 -3 -3 -3 -3 -3 -3 -3 -3 -3 -3 -3 -3 -3))
     (local.set $low_bytes (v128.const i16x8 0xff 0xff 0xff 0xff 0xff 0xff 0xff 0xff))
     (local.set $pack (v128.const i16x8 4096 1 4096 1 4096 1 4096 1))
     (local.set $bits (global.get $bits))
@@ -100,32 +99,32 @@
               (then
                 (block $vectors_done
                   (loop $vectors_again
-                    (local.set $invalid (i32.const 0))
+                    (local.set $bad (v128.const i64x2 0 0))
                     (local.set $step (i32.const 0))
                     (loop $vectors
                       (local.set $at (select (i32.const 60) (i32.shl (local.get $step) (i32.const 4)) (i32.eq (local.get $step) (i32.const 4))))
                       ;; 16 characters at $i + $at → 12 bytes at $o + $at·3/4 (and 4 bytes of no meaning after
-                      ;; them), and a bit in $invalid for each byte outside the alphabet (its output is garbage:
-                      ;; only the quanta before the first such byte are kept).
+                      ;; them); the lanes of the bytes outside the alphabet are set in $bad (their output is
+                      ;; garbage: only the quanta before the first such byte are kept).
                       (local.set $v (v128.load (i32.add (local.get $i) (local.get $at))))
                       (local.set $high (i8x16.shr_u (local.get $v) (i32.const 4)))
                       ;; A byte belongs to the alphabet when the bit its high nibble selects (2 → bit 0: '+'
                       ;; '/'; 3 → bit 1: digits; 4 and 6 → bit 2: 'A'–'O', 'a'–'o'; 5 and 7 → bit 3: 'P'–'Z',
                       ;; 'p'–'z'; 0, 1 and 8–15 none) is set in the entry of its low nibble.
-                      (local.set $invalid (i32.or (local.get $invalid) (i8x16.bitmask (i8x16.eq
+                      (local.set $bad (v128.or (local.get $bad) (i8x16.eq
                         (v128.and
                           (i8x16.swizzle
                             (local.get $by_low)
                             (v128.and (local.get $v) (local.get $low_nibble)))
                           (i8x16.swizzle (local.get $by_high) (local.get $high)))
-                        (v128.const i64x2 0 0)))))
+                        (v128.const i64x2 0 0))))
                       ;; Value = byte + an offset chosen by the high nibble: '+' 43 → 62 (+19), digits 48 → 52
-                      ;; (+4), 'A' 65 → 0 (-65), 'a' 97 → 26 (-71); '/' 47 → 63 takes +16, three less than '+'.
-                      (local.set $v (i8x16.add
-                        (i8x16.add (local.get $v)
-                          (i8x16.swizzle (local.get $offset_by_high) (local.get $high)))
-                        (v128.and (i8x16.eq (local.get $v) (local.get $slashes))
-                          (local.get $slash_offset))))
+                      ;; (+4), 'A' 65 → 0 (-65), 'a' 97 → 26 (-71); '/' 47 → 63 (+16) takes the entry of high
+                      ;; nibble 1 (its own, 2, minus the all-ones lanes of the comparison with '/'), which no
+                      ;; alphabet character has.
+                      (local.set $v (i8x16.add (local.get $v)
+                        (i8x16.swizzle (local.get $offset_by_high)
+                          (i8x16.add (local.get $high) (i8x16.eq (local.get $v) (local.get $slashes))))))
                       ;; Pack: byte pairs (a, b) → 12-bit a·64 + b in 16-bit lanes, then pairs of those (p, q) →
                       ;; 24-bit p·4096 + q in 32-bit lanes, whose bytes 2, 1, 0 are the output, in that order.
                       (local.set $v (i32x4.dot_i16x8_s
@@ -137,6 +136,7 @@
                         (i8x16.shuffle 2 1 0 6 5 4 10 9 8 14 13 12 3 7 11 15 (local.get $v) (local.get $v)))
                       (local.set $step (i32.add (local.get $step) (i32.const 1)))
                       (br_if $vectors (i32.lt_u (local.get $step) (local.get $steps))))
+                    (local.set $invalid (i8x16.bitmask (local.get $bad)))
                     (br_if $vectors_done (i32.eq (local.get $steps) (i32.const 1)))
                     (if (i32.eqz (local.get $invalid))
                       (then
