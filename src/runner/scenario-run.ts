@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Scenario, Step, Pattern, Expectation } from '../scenario/types.js';
-import type { ProtocolDriver, ProtocolSession } from '../protocols/types.js';
+import type { ActionKind, ProtocolDriver, ProtocolSession } from '../protocols/types.js';
 import type { TranscriptSink } from '../wire/types.js';
 import type { Failure, Outcome, ScenarioResult, StepResult } from '../results/types.js';
 import { AssertCode } from '../results/types.js';
@@ -190,7 +190,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       if (f.actual !== undefined) f.actual = clipReply(f.actual, transcript);
       return { failure: f, reply: summary };
     }
-    for (const [name, value] of Object.entries(outcome.captures)) scope.set(name, value);
+    for (const name in outcome.captures) scope.set(name, outcome.captures[name]!);
     return { reply: summary };
   }
 
@@ -286,7 +286,15 @@ function outcomeOf(failure: Failure, interrupt: AbortSignal): Outcome {
   return failure.kind === 'assertion' ? 'failed' : 'error';
 }
 
-function defaultExpectation(driver: ProtocolDriver, kind: Parameters<ProtocolDriver['defaultStatus']>[0]): Expectation | undefined {
-  const status = driver.defaultStatus(kind);
-  return status ? { status, match: [], notMatch: [], untagged: [], capture: {} } : undefined;
+/** Each driver's default expectations by action kind, made once: a load asks at every message step. */
+const defaultExpectations = new WeakMap<ProtocolDriver, Map<ActionKind, Expectation | undefined>>();
+
+function defaultExpectation(driver: ProtocolDriver, kind: ActionKind): Expectation | undefined {
+  let byKind = defaultExpectations.get(driver);
+  if (!byKind) defaultExpectations.set(driver, (byKind = new Map()));
+  if (!byKind.has(kind)) {
+    const status = driver.defaultStatus(kind);
+    byKind.set(kind, status ? { status, match: [], notMatch: [], untagged: [], capture: {} } : undefined);
+  }
+  return byKind.get(kind);
 }

@@ -52,6 +52,12 @@ export interface WriteOptions {
  */
 const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
 
+/**
+ * What write() returns when the kernel took the bytes at once: one settled promise for every such write, so a
+ * caller may compare with it and go on without waiting a turn of the event loop.
+ */
+export const WRITTEN: Promise<void> = Promise.resolve();
+
 /** How long a client close waits for the peer's FIN before destroying the socket. */
 const CLOSE_GRACE_MS = 500;
 
@@ -210,7 +216,7 @@ export class Connection {
     this.socket.write(data, (err) => settle?.(err ? socketError(err, 'session', this.peer, waitingFor) : undefined));
     // Handed to the kernel at once (a plain socket that is not backed up): nothing left to wait for. A TLS
     // socket counts its bytes until the callback.
-    if (this.socket.writableLength === 0 && !this.secure) return Promise.resolve();
+    if (this.socket.writableLength === 0 && !this.secure) return WRITTEN;
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = (): void => settle!(abortError(signal!, waitingFor));

@@ -5,7 +5,7 @@
  * Imports wire/, protocols/shared/ and util/; never node:net / node:tls.
  */
 import { ErrorCode, MailprobeError, ProtocolError, toMailprobeError } from '../../util/errors.js';
-import type { Connection } from '../../wire/connection.js';
+import { WRITTEN, type Connection } from '../../wire/connection.js';
 import { excerpt } from '../../wire/printable.js';
 import { encodeDataBody } from '../shared/dot-stuffing.js';
 import { createSaslClient, decodeBase64 } from '../shared/sasl.js';
@@ -22,8 +22,12 @@ export function commandName(line: string): string {
   return (m[2] ? `${m[1]} ${m[2]}` : m[1]!).toUpperCase();
 }
 
-function toReply(reply: SmtpReply): Reply {
-  return { status: reply.code, text: replyText(reply) };
+function toReplyOrNone(reply: SmtpReply | undefined): Reply | undefined {
+  return reply && { status: reply.code, text: replyText(reply) };
+}
+
+function rethrowAsMailprobeError(err: unknown): never {
+  throw toMailprobeError(err);
 }
 
 export class SmtpSession implements ProtocolSession {
@@ -33,12 +37,11 @@ export class SmtpSession implements ProtocolSession {
 
   constructor(private readonly connection: Connection) {}
 
-  async perform(action: StepAction, ctx: StepContext): Promise<Reply | undefined> {
+  perform(action: StepAction, ctx: StepContext): Promise<Reply | undefined> {
     try {
-      const reply = await this.dispatch(action, ctx);
-      return reply && toReply(reply);
+      return this.dispatch(action, ctx).then(toReplyOrNone, rethrowAsMailprobeError);
     } catch (err) {
-      throw toMailprobeError(err);
+      return Promise.reject(toMailprobeError(err));
     }
   }
 
@@ -46,13 +49,13 @@ export class SmtpSession implements ProtocolSession {
     return this.connection.close();
   }
 
-  private async dispatch(action: StepAction, ctx: StepContext): Promise<SmtpReply | undefined> {
+  /** Not async: a command's promise is the read's own, with no promise of a function around it. */
+  private dispatch(action: StepAction, ctx: StepContext): Promise<SmtpReply | undefined> {
     switch (action.kind) {
       case 'send':
         return this.exchange(Buffer.from(action.text + CRLF, 'utf8'), commandName(action.text), ctx);
       case 'raw':
-        await this.send(action.bytes, 'raw bytes', ctx);
-        return action.read ? this.readReply(ctx, 'reading reply to raw bytes') : undefined;
+        return this.raw(action.bytes, action.read, ctx);
       case 'read':
         return this.readReply(ctx, this.sentAnything ? 'reading the next reply' : 'reading the greeting');
       case 'starttls':
@@ -62,14 +65,22 @@ export class SmtpSession implements ProtocolSession {
       case 'message':
         return action.chunking ? this.bdat(action.bytes, ctx) : this.data(action.bytes, ctx);
       case 'close':
-        await this.connection.close();
-        return undefined;
-      case 'expect_close':
-        await this.connection.readUntilClose({ timeoutMs: ctx.timeoutMs, signal: ctx.signal, waitingFor: 'waiting for the server to close the connection' });
-        return undefined;
+        return this.connection.close().then(() => undefined);
+      case 'expect_close': {
+        const wait = { timeoutMs: ctx.timeoutMs, signal: ctx.signal, waitingFor: 'waiting for the server to close the connection' };
+        return this.connection.readUntilClose(wait).then(() => undefined);
+      }
       case 'idle':
         throw new MailprobeError(ErrorCode.UNSUPPORTED, 'idle is an IMAP step: SMTP has no IDLE');
     }
+    // An HTTP request never reaches an SMTP session (the scenario loader keeps steps to their protocol).
+    return Promise.resolve(undefined);
+  }
+
+  /** Raw bytes (pipelining, RFC 2920), and the reply they ask for when the step expects one. */
+  private async raw(bytes: Buffer, read: boolean, ctx: StepContext): Promise<SmtpReply | undefined> {
+    await this.send(bytes, 'raw bytes', ctx);
+    return read ? this.readReply(ctx, 'reading reply to raw bytes') : undefined;
   }
 
   /** RFC 3207 §4: STARTTLS; TLS starts only on 220, any other reply is returned for the step to judge. */
@@ -122,10 +133,11 @@ export class SmtpSession implements ProtocolSession {
     return this.exchange(message, 'BDAT', ctx);
   }
 
-  /** Sends bytes and reads the one reply they ask for. */
-  private async exchange(bytes: Buffer, what: string, ctx: StepContext, redactFrom?: number): Promise<SmtpReply> {
-    await this.send(bytes, what, ctx, redactFrom);
-    return this.readReply(ctx, `reading reply to ${what}`);
+  /** Sends bytes and reads the one reply they ask for (at once when the kernel took the bytes at once). */
+  private exchange(bytes: Buffer, what: string, ctx: StepContext, redactFrom?: number): Promise<SmtpReply> {
+    const sent = this.send(bytes, what, ctx, redactFrom);
+    const waitingFor = `reading reply to ${what}`;
+    return sent === WRITTEN ? this.readReply(ctx, waitingFor) : sent.then(() => this.readReply(ctx, waitingFor));
   }
 
   private send(bytes: Buffer, what: string, ctx: StepContext, redactFrom?: number): Promise<void> {
