@@ -78,11 +78,13 @@
   ;; Per 16 bytes: lanes with no '=' and nothing below 0x20 pass in one store. The escapes before the
   ;; first other stop (a line break, a '=' that is no escape, a control) are decoded all at once: their
   ;; values replace their '=', their digits are dropped, and the lanes kept are gathered 8 at a time with
-  ;; i8x16.swizzle (an escape in lane 14 or 15 takes 1 or 2 bytes past the 16). The other stop is then
-  ;; taken on the scalar path.
+  ;; i8x16.swizzle. The other stop is then taken on the scalar path. Without one, the next 16 bytes follow
+  ;; whatever these held, the digits of an escape in lane 14 or 15 being dropped there (`$carry`): the
+  ;; address of the next load does not wait for this one's lanes.
   (func (export "decode") (param $end i32) (result i32)
     (local $i i32) (local $o i32) (local $v v128) (local $equals v128) (local $lanes i32) (local $rest i32)
     (local $escapes i32) (local $limit i32) (local $dropped i32) (local $kept i32) (local $b i32) (local $j i32)
+    (local $carry i32)
     (local $next v128) (local $digit1 v128) (local $letter1 v128) (local $isDigit1 v128)
     (local $digit2 v128) (local $letter2 v128) (local $isDigit2 v128)
     (local.set $i (global.get $INPUT))
@@ -93,12 +95,12 @@
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
         (local.set $rest (i32.sub (local.get $end) (local.get $i)))
         (local.set $v (v128.load (local.get $i)))
-        (v128.store (local.get $o) (local.get $v))
         (local.set $equals (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3d))))
         (local.set $lanes
           (i8x16.bitmask (v128.or (local.get $equals) (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))
-        (if (i32.eqz (local.get $lanes))
+        (if (i32.eqz (i32.or (local.get $lanes) (local.get $carry)))
           (then
+            (v128.store (local.get $o) (local.get $v))
             (if (i32.ge_u (local.get $rest) (i32.const 16))
               (then
                 (local.set $i (i32.add (local.get $i) (i32.const 16)))
@@ -135,9 +137,7 @@
           (then (local.set $limit (local.get $rest))))
         (local.set $escapes
           (i32.and (local.get $escapes) (i32.sub (i32.shl (i32.const 1) (local.get $limit)) (i32.const 1))))
-        (if (local.get $escapes)
-          (then
-            (local.set $v
+        (local.set $v
               (v128.bitselect
                 (v128.or
                   (i8x16.shl
@@ -152,38 +152,41 @@
                     (local.get $isDigit2)))
                 (local.get $v)
                 (local.get $equals)))
-            (local.set $dropped
-              (i32.or (i32.shl (local.get $escapes) (i32.const 1)) (i32.shl (local.get $escapes) (i32.const 2))))
-            (local.set $kept
-              (i32.and
-                (i32.xor (local.get $dropped) (i32.const -1))
-                (i32.sub (i32.shl (i32.const 1) (local.get $limit)) (i32.const 1))))
-            (i64.store
-              (local.get $o)
-              (i64x2.extract_lane 0
-                (i8x16.swizzle
-                  (local.get $v)
-                  (v128.load64_zero
-                    (i32.add (global.get $KEEP) (i32.shl (i32.and (local.get $kept) (i32.const 0xff)) (i32.const 3)))))))
-            (local.set $o (i32.add (local.get $o) (i32.popcnt (i32.and (local.get $kept) (i32.const 0xff)))))
-            (i64.store
-              (local.get $o)
-              (i64x2.extract_lane 0
-                (i8x16.swizzle
-                  (local.get $v)
-                  (i8x16.add
-                    (v128.load64_zero
-                      (i32.add (global.get $KEEP) (i32.shl (i32.shr_u (local.get $kept) (i32.const 8)) (i32.const 3))))
-                    (i8x16.splat (i32.const 8))))))
-            (local.set $o (i32.add (local.get $o) (i32.popcnt (i32.shr_u (local.get $kept) (i32.const 8)))))
-            (local.set $i
-              (i32.add
-                (local.get $i)
-                (i32.add (local.get $limit) (i32.popcnt (i32.shr_u (local.get $dropped) (local.get $limit)))))))
-          (else
-            (local.set $i (i32.add (local.get $i) (local.get $limit)))
-            (local.set $o (i32.add (local.get $o) (local.get $limit)))))
-        (br_if $next (i32.eq (local.get $limit) (i32.const 16)))
+        (local.set $dropped
+          (i32.or
+            (local.get $carry)
+            (i32.or (i32.shl (local.get $escapes) (i32.const 1)) (i32.shl (local.get $escapes) (i32.const 2)))))
+        (local.set $kept
+          (i32.and
+            (i32.xor (local.get $dropped) (i32.const -1))
+            (i32.sub (i32.shl (i32.const 1) (local.get $limit)) (i32.const 1))))
+        (i64.store
+          (local.get $o)
+          (i64x2.extract_lane 0
+            (i8x16.swizzle
+              (local.get $v)
+              (v128.load64_zero
+                (i32.add (global.get $KEEP) (i32.shl (i32.and (local.get $kept) (i32.const 0xff)) (i32.const 3)))))))
+        (local.set $o (i32.add (local.get $o) (i32.popcnt (i32.and (local.get $kept) (i32.const 0xff)))))
+        (i64.store
+          (local.get $o)
+          (i64x2.extract_lane 0
+            (i8x16.swizzle
+              (local.get $v)
+              (i8x16.add
+                (v128.load64_zero
+                  (i32.add (global.get $KEEP) (i32.shl (i32.shr_u (local.get $kept) (i32.const 8)) (i32.const 3))))
+                (i8x16.splat (i32.const 8))))))
+        (local.set $o (i32.add (local.get $o) (i32.popcnt (i32.shr_u (local.get $kept) (i32.const 8)))))
+        (if (i32.eq (local.get $limit) (i32.const 16))
+          (then
+            (local.set $carry (i32.shr_u (local.get $dropped) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $next)))
+        ;; Before a stop, or at the end: the digits of an escape may still run one byte past the end.
+        (local.set $carry (i32.const 0))
+        (local.set $i
+          (i32.add (local.get $i) (i32.add (local.get $limit) (i32.popcnt (i32.shr_u (local.get $dropped) (local.get $limit))))))
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
         ;; The other stop, on the scalar path.
         (local.set $b (i32.load8_u (local.get $i)))
@@ -232,7 +235,8 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (i32.store (i32.const 256) (i32.sub (local.get $o) (global.get $OUTPUT)))
-    (i32.sub (local.get $i) (global.get $INPUT)))
+    ;; An escape's digits carried past the end (lane 14 of the last 16 bytes) were read too.
+    (i32.sub (i32.add (local.get $i) (i32.popcnt (local.get $carry))) (global.get $INPUT)))
 
   ;; The strict check of RFC 2045 §6.7 rules 1–5 over the block's bytes from 0 up to `end`, byte for byte
   ;; as qp.ts's validateQp: CR only before LF, no bare LF, no line over 76 characters (the characters of an

@@ -42,6 +42,15 @@ t.test('a construct straddling the first block boundary decodes as it does in a 
   }
 });
 
+t.test('an escape at every offset of the kernel steps of 16 bytes, the last few included', async (t) => {
+  for (let at = 0; at < 80; at++) {
+    for (const escape of ['=3D', '=e9', '=\r\n']) {
+      const text = Buffer.from(`${'a'.repeat(at)}${escape}${'b'.repeat(at % 5)}`, 'latin1');
+      t.equal(outcome(text, false), `${'a'.repeat(at)}${escape === '=3D' ? '=' : escape === '=e9' ? '\xe9' : ''}${'b'.repeat(at % 5)}`, `${JSON.stringify(escape)} at ${at}`);
+    }
+  }
+});
+
 t.test('strict: a violation or a line limit at the block boundary is reported at the same offset', async (t) => {
   // Lines of 74 characters and CRLF: the block boundary falls inside every kind of line below.
   const line = `${'x'.repeat(74)}\r\n`;
