@@ -1,7 +1,8 @@
 /**
  * Quoted-printable encoding (RFC 2045 §6.7) by the WebAssembly SIMD kernel src/mime/kernels/qp-encode.wat:
  * the input goes through the kernel's memory in blocks of up to 32 KiB (sized so that the worst-case output
- * of a block fits its output area), each encoded there and copied out. Gives the same bytes as qp.ts's
+ * of a block fits its output area), each encoded there and copied out into one buffer sized from the first
+ * block's expansion. Gives the same bytes as qp.ts's
  * JavaScript encoder, which stays the fallback where WebAssembly SIMD is missing (qpEncodeKernel undefined).
  * Imports only the kernel; never node:net, node:fs or anything above src/mime.
  */
@@ -58,8 +59,8 @@ function create(memory: Buffer, kernel: QpEncodeExports): QpEncodeKernel {
         const consumed = kernel.consumed.value;
         i += consumed;
         // The output is sized from the first block's expansion, not for the worst case (three times the
-        // input and more): writing a fresh buffer costs a page fault per 4 KiB touched, so every byte
-        // allocated and the copy to a fitted buffer cost about as much as the encoding.
+        // input and more), which needed a copy to a fitted buffer afterwards: that copy, and the page
+        // faults of a second fresh buffer (one per 4 KiB written), cost about as much as the encoding.
         if (out === undefined) out = Buffer.allocUnsafe(final ? written : Math.ceil(((written / consumed) * bytes.length * 9) / 8) + 64);
         else if (o + written > out.length) out = grown(out, o, Math.max(2 * out.length, o + written));
         o += memory.copy(out, o, output, output + written);
