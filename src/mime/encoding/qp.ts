@@ -1,7 +1,8 @@
 /**
  * Quoted-printable content transfer encoding (RFC 2045 §6.7): encode by the WebAssembly SIMD kernel
  * (qp-encode-kernel.ts), or where there is none in one JavaScript pass giving the same bytes, and decode
- * leniently (as real-world mail needs) or strictly (reporting the offset of the first violation). Pure:
+ * leniently (as real-world mail needs) or strictly (reporting the offset of the first violation), by the
+ * decode kernel (qp-decode-kernel.ts) but for the last bytes, which the JavaScript loops take. Pure:
  * Buffers in, Buffers out. Imports only util/errors and the kernel modules beside it; never node:net or node:fs.
  */
 import { ProtocolError } from '../../util/errors.js';
@@ -213,11 +214,20 @@ function isUpperHex(b: number): boolean {
  * a line over 76 characters.
  */
 export function qpDecode(text: Buffer | string, options: QpDecodeOptions = {}): Buffer {
+  return decodeWith(true, text, options);
+}
+
+/** qpDecode by the JavaScript loops alone, as where WebAssembly SIMD is missing: the kernel's oracle. */
+export function qpDecodeWithoutKernel(text: Buffer | string, options: QpDecodeOptions = {}): Buffer {
+  return decodeWith(false, text, options);
+}
+
+function decodeWith(useKernel: boolean, text: Buffer | string, options: QpDecodeOptions): Buffer {
   const input = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
   const strict = options.strict === true;
   const out = Buffer.allocUnsafe(input.length);
   // The WebAssembly kernel decodes all but the last few bytes (none without WebAssembly); these loops finish.
-  const progress = kernelDecode(input, out, strict);
+  const progress = useKernel ? kernelDecode(input, out, strict) : { read: 0, written: 0, lineStart: 0, violation: undefined };
   if (progress.violation) throw qpViolation(progress.violation.kind, input, progress.violation.offset);
   if (strict) validateQp(input, progress.read, progress.lineStart);
   const length = decodeInto(input, out, progress.read, progress.written);
