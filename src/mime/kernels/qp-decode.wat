@@ -4,9 +4,8 @@
 ;; the last bytes of every input.
 ;;
 ;; Both functions scan 16 bytes at once for the bytes that need a decision ('=', and everything below 0x20:
-;; CR, LF, tab, controls; for the check also 0x7F and 8-bit bytes); decode stores the 16 bytes to the output
-;; before it looks, so that a clean run costs one load and one store, and takes the stopping byte on the
-;; scalar path.
+;; CR, LF, tab, controls; for the check also 0x7F and 8-bit bytes). A clean run costs one load and one
+;; store; decode also takes the escapes of 16 bytes at once (see there); the rest goes one byte at a time.
 ;;
 ;; The caller cuts blocks so that nothing starting before `end` needs a byte past the one at `end`: the
 ;; byte at `end` - 1 is not '=', space or tab. So an escape at `end` - 2 or a CRLF at `end` - 1 runs one
