@@ -1,11 +1,12 @@
 /**
  * A live TCP or TLS connection with a byte-exact reader: lines (bounded by Limits.lineBytes), exactly N
  * bytes, or everything until the peer closes; each read with its own timeout and AbortSignal, failing with
- * a MailprobeError that names the cause and what the caller was waiting for. The socket flows: bytes are
- * queued as they come, and it pauses once a full line's worth (Limits.lineBytes) waits with no read to take
- * it, so a flood cannot fill memory. A read the queue already satisfies costs no timer and no listener; a
- * read that waits shares the connection's one timer and its one abort listener (a load run reads millions
- * of lines). Also: writes, the STARTTLS upgrade (RFC 3207 §4: refuses bytes that arrived before the
+ * a MailprobeError that names the cause and what the caller was waiting for; readLines hands a multi-line
+ * reply to its decoder in one read. The socket flows: bytes are queued as they come (a plain socket reads
+ * below the stream layer, into one shared buffer), and it pauses once a full line's worth (Limits.lineBytes)
+ * waits with no read to take it, so a flood cannot fill memory. A read the queue already satisfies costs no
+ * timer and no listener; a read that waits shares the connection's one timer and its one abort listener (a
+ * load run reads millions of lines). Also: writes, the STARTTLS upgrade (RFC 3207 §4: refuses bytes that arrived before the
  * handshake), and a graceful close. Every byte read or written is recorded in the session's transcript.
  * No protocol knowledge; only wire/ imports node:net/tls.
  */
