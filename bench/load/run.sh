@@ -43,7 +43,9 @@ free_port() {
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-# Starts smtp-sink on a free port with extra options; prints the port.
+# Starts smtp-sink on a free port with extra options; sets SINK_PORT. Called directly, never in a $(…)
+# subshell, so that its PID reaches PIDS and the cleanup stops it (a sink left running also keeps open
+# whatever descriptors it inherited, a benchmark lock among them).
 start_sink() {
   local port
   port=$(free_port)
@@ -52,7 +54,7 @@ start_sink() {
   "$SINK" -u nobody -m 1000 "$@" "127.0.0.1:$port" 1024 </dev/null >"$WORK/sink-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 50); do
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { echo "$port"; return; }
+    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { SINK_PORT=$port; return; }
     sleep 0.1
   done
   echo "bench: smtp-sink did not start on $port" >&2
@@ -74,7 +76,8 @@ json_field() {
 now() { date +%s.%N; }
 
 echo "== Throughput: one ${SIZE}-byte message per session, $MESSAGES messages, same smtp-sink =="
-PORT=$(start_sink)
+start_sink
+PORT=$SINK_PORT
 printf '%-9s %14s %16s %7s %18s %7s\n' sessions smtp-source 'mailprobe load' ratio 'bare Node client' ratio
 for sessions in 1 20 100; do
   count=$MESSAGES
@@ -120,7 +123,8 @@ echo "== Latency: smtp-sink waiting 1 s before its 354 reply to DATA =="
 "${MAILPROBE[@]}" load bench/load/sink-message.yaml --target "smtp://127.0.0.1:$PORT" \
   --connections 5 --iterations 25 --reporter "json=$WORK/base.json" >/dev/null || true
 node bench/load/floor.mjs "$PORT" 5 25 >"$WORK/floor-base.json"
-SLOW=$(start_sink -w 1)
+start_sink -w 1
+SLOW=$SINK_PORT
 "${MAILPROBE[@]}" load bench/load/sink-message.yaml --target "smtp://127.0.0.1:$SLOW" \
   --connections 5 --iterations 25 --reporter "json=$WORK/slow.json" >/dev/null || true
 node bench/load/floor.mjs "$SLOW" 5 25 >"$WORK/floor-slow.json"
