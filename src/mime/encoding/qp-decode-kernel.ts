@@ -87,9 +87,9 @@ export function kernelDecode(input: Uint8Array, out: Uint8Array, strict: boolean
     if (cut <= read) break;
     memory.set(input.subarray(read, blockEnd), INPUT);
     if (strict) {
-      const stop = exports.validate(cut - read, lineStart - read);
+      const offset = exports.validate(cut - read, lineStart - read);
       const kind = slots[VIOLATION_SLOT] as QpViolation | 0;
-      if (kind !== 0) return { read, written, lineStart, violation: { kind, offset: read + stop } };
+      if (kind !== 0) return { read, written, lineStart, violation: { kind, offset: read + offset } };
       lineStart = read + slots[LINE_START_SLOT]!;
     }
     const stop = exports.decode(cut - read);

@@ -62,12 +62,6 @@
   (func $isBlank (param $b i32) (result i32)
     (i32.or (i32.eq (local.get $b) (i32.const 0x20)) (i32.eq (local.get $b) (i32.const 0x09))))
 
-  ;; Index of the first flagged lane of `lanes`, or 16 when none; never past `limit`.
-  (func $firstStop (param $lanes i32) (param $limit i32) (result i32)
-    (local $k i32)
-    (local.set $k (i32.ctz (i32.or (local.get $lanes) (i32.const 0x10000))))
-    (select (local.get $k) (local.get $limit) (i32.lt_u (local.get $k) (local.get $limit))))
-
   ;; Decodes the block's bytes from 0 up to `end` (exclusive; see above for what may follow). Returns
   ;; where it stopped (`end` or `end` + 1) and leaves the decoded length at 256. Rules of §6.7 as qp.ts
   ;; applies them: "=XX" (hex of either case) is the byte XX; '=', blanks, then CRLF or LF is a soft line
@@ -241,42 +235,80 @@
   ;; as qp.ts's validateQp: CR only before LF, no bare LF, no line over 76 characters (the characters of an
   ;; escape after its '=' and the blanks after a soft-break '=' not counted), '=' only before two uppercase
   ;; hex digits or blanks and CRLF, no byte outside 33–126 but space and tab. `lineStart` is where the
-  ;; current line began, relative to the block (zero or negative). Returns where it stopped and leaves the
-  ;; line start at 264, or returns the offset of the first violation and leaves its kind at 260:
+  ;; current line began, relative to the block (zero or negative). Leaves where the last line began at
+  ;; 264 (decode stops where this stops: at `end`, or one past it after an escape), and returns the offset
+  ;; of the first violation, its kind left at 260 (0 there when there is none):
   ;; 1 CR without LF, 2 LF without CR, 3 line too long, 4 lowercase hex, 5 '=' alone, 6 byte to encode.
   (func (export "validate") (param $end i32) (param $lineStart i32) (result i32)
-    (local $i i32) (local $v v128) (local $k i32) (local $b i32) (local $first i32) (local $second i32) (local $j i32)
-    (local $violation i32) (local $at i32)
+    (local $i i32) (local $v v128) (local $equals v128) (local $next v128) (local $hex1 v128) (local $lanes i32) (local $rest i32)
+    (local $escapes i32) (local $limit i32) (local $dropped i32) (local $carry i32) (local $late i32)
+    (local $b i32) (local $first i32) (local $second i32) (local $j i32) (local $violation i32) (local $at i32)
     (local.set $i (global.get $INPUT))
     (local.set $end (i32.add (local.get $end) (global.get $INPUT)))
     (local.set $lineStart (i32.add (local.get $lineStart) (global.get $INPUT)))
     (block $stopped
       (loop $next
         (br_if $stopped (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $rest (i32.sub (local.get $end) (local.get $i)))
         (local.set $v (v128.load (local.get $i)))
-        (local.set $k
-          (call $firstStop
-            (i8x16.bitmask
+        (local.set $equals (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3d))))
+        (local.set $lanes
+          (i8x16.bitmask
+            (v128.or
+              (v128.or (local.get $equals) (i8x16.gt_u (local.get $v) (i8x16.splat (i32.const 0x7e))))
+              (v128.and
+                (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20)))
+                (i8x16.ne (local.get $v) (i8x16.splat (i32.const 0x09)))))))
+        ;; As in decode: the escapes (uppercase here) before the first other stop are passed together, the
+        ;; digits of one in lane 14 or 15 carried into the next 16 bytes.
+        (local.set $next (v128.load offset=1 (local.get $i)))
+        (local.set $hex1
+          (v128.or
+            (i8x16.lt_u (i8x16.sub (local.get $next) (i8x16.splat (i32.const 0x30))) (i8x16.splat (i32.const 10)))
+            (i8x16.lt_u (i8x16.sub (local.get $next) (i8x16.splat (i32.const 0x41))) (i8x16.splat (i32.const 6)))))
+        (local.set $next (v128.load offset=2 (local.get $i)))
+        (local.set $escapes
+          (i8x16.bitmask
+            (v128.and
+              (v128.and (local.get $equals) (local.get $hex1))
               (v128.or
-                (v128.or
-                  (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3d)))
-                  (i8x16.gt_u (local.get $v) (i8x16.splat (i32.const 0x7e))))
-                (v128.and
-                  (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20)))
-                  (i8x16.ne (local.get $v) (i8x16.splat (i32.const 0x09))))))
-            (i32.sub (local.get $end) (local.get $i))))
-        ;; Rule (5) over the clean run: its first character at column 76 or beyond, if any.
-        (local.set $at
-          (select
-            (local.get $i)
-            (i32.add (local.get $lineStart) (global.get $LINE_LENGTH))
-            (i32.gt_s (local.get $i) (i32.add (local.get $lineStart) (global.get $LINE_LENGTH)))))
-        (if (i32.lt_s (local.get $at) (i32.add (local.get $i) (local.get $k)))
+                (i8x16.lt_u (i8x16.sub (local.get $next) (i8x16.splat (i32.const 0x30))) (i8x16.splat (i32.const 10)))
+                (i8x16.lt_u (i8x16.sub (local.get $next) (i8x16.splat (i32.const 0x41))) (i8x16.splat (i32.const 6)))))))
+        (local.set $limit
+          (i32.ctz (i32.or (i32.and (local.get $lanes) (i32.xor (local.get $escapes) (i32.const -1))) (i32.const 0x10000))))
+        (if (i32.gt_u (local.get $limit) (local.get $rest))
+          (then (local.set $limit (local.get $rest))))
+        (local.set $escapes
+          (i32.and (local.get $escapes) (i32.sub (i32.shl (i32.const 1) (local.get $limit)) (i32.const 1))))
+        (local.set $dropped
+          (i32.or
+            (local.get $carry)
+            (i32.or (i32.shl (local.get $escapes) (i32.const 1)) (i32.shl (local.get $escapes) (i32.const 2)))))
+        ;; Rule (5): the first lane before the stop, an escape's digits aside, at column 76 or beyond.
+        (local.set $late (i32.sub (i32.add (local.get $lineStart) (global.get $LINE_LENGTH)) (local.get $i)))
+        (if (i32.lt_s (local.get $late) (i32.const 0))
+          (then (local.set $late (i32.const 0))))
+        (if (i32.gt_s (local.get $late) (i32.const 16))
+          (then (local.set $late (i32.const 16))))
+        (local.set $late
+          (i32.and
+            (i32.shl (i32.const 0xffff) (local.get $late))
+            (i32.and
+              (i32.xor (local.get $dropped) (i32.const -1))
+              (i32.sub (i32.shl (i32.const 1) (local.get $limit)) (i32.const 1)))))
+        (if (local.get $late)
           (then
+            (local.set $at (i32.add (local.get $i) (i32.ctz (local.get $late))))
             (local.set $violation (i32.const 3))
             (br $stopped)))
-        (local.set $i (i32.add (local.get $i) (local.get $k)))
-        (br_if $next (i32.eq (local.get $k) (i32.const 16)))
+        (if (i32.eq (local.get $limit) (i32.const 16))
+          (then
+            (local.set $carry (i32.shr_u (local.get $dropped) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $next)))
+        (local.set $carry (i32.const 0))
+        (local.set $i
+          (i32.add (local.get $i) (i32.add (local.get $limit) (i32.popcnt (i32.shr_u (local.get $dropped) (local.get $limit))))))
         (br_if $stopped (i32.ge_u (local.get $i) (local.get $end)))
         (local.set $b (i32.load8_u (local.get $i)))
         (local.set $at (local.get $i))
@@ -330,5 +362,5 @@
         (local.set $violation (i32.const 6))))
     (i32.store (i32.const 260) (local.get $violation))
     (i32.store (i32.const 264) (i32.sub (local.get $lineStart) (global.get $INPUT)))
-    (i32.sub (select (local.get $at) (local.get $i) (local.get $violation)) (global.get $INPUT)))
+    (i32.sub (local.get $at) (global.get $INPUT)))
 )
