@@ -34,7 +34,7 @@ export interface Base64DecodeKernel {
   count: Global;
   /** '=' seen so far (lenient: 1 means decoding has ended). */
   pads: Global;
-  /** Offset of the last alphabet character or '=' (-1: none). */
+  /** Offset of the last alphabet character or '=' of an unfinished quantum (-1: none). */
   lastAt: Global;
   error: Global;
   errorAt: Global;

@@ -39,12 +39,22 @@
     "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff"
     "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
 
+  ;; The vectors of the line and run paths, by step: where each reads (0, 16, 32, 48, 60 in a line, 78 on
+  ;; in the next) and writes (three quarters of that), then what the whole path consumes and writes, by its
+  ;; number of steps (4: a run, 64 → 48; 5: a line, 78 → 57; 10: two lines, 156 → 114).
+  (data (i32.const 119040) "\00\10\20\30\3c\4e\5e\6e\7e\8a")
+  (data (i32.const 119056) "\00\0c\18\24\2d\39\45\51\5d\66")
+  (data (i32.const 119076) "\40\4e\00\00\00\00\9c")
+  (data (i32.const 119092) "\30\39\00\00\00\00\72")
+
   ;; The open quantum: its 6-bit values so far (newest in the low bits) and how many (0–3).
   (global $bits (mut i32) (i32.const 0))
   (global $count (export "count") (mut i32) (i32.const 0))
   ;; '=' seen: lenient decoding has ended; strict decoding counts them (1–2) and accepts only whitespace.
   (global $pads (export "pads") (mut i32) (i32.const 0))
-  ;; Offset of the last alphabet character or '=' in the whole input (-1: none yet).
+  ;; Offset of the last alphabet character or '=' the scalar path read (-1: none yet), for the error of a
+  ;; quantum left open: the vector paths run only with no quantum open and leave none, so when one is open
+  ;; at the end its last character went through the scalar path.
   (global $last_at (export "lastAt") (mut i32) (i32.const -1))
   ;; Strict errors: 0 none, 1 a byte outside the alphabet, 2 a misplaced '=', 3 data after the padding.
   (global $error (export "error") (mut i32) (i32.const 0))
@@ -87,14 +97,17 @@
         (if (i32.and (i32.eqz (local.get $count))
               (i32.lt_u (i32.load8_u offset=118784 (i32.load8_u (local.get $i))) (i32.const 64)))
           (then
-            ;; Line path: a 76-column line and its CRLF (RFC 2045 §6.8), 57 bytes from five vectors, the
-            ;; last one at column 60 overlapping the fourth (it writes bytes 45–47 again, the same).
-            ;; Run path: four vectors of 16 characters. Either taken only when all their characters are in
-            ;; the alphabet; otherwise, and near the end of the block, one vector.
-            (local.set $steps (select (i32.const 5)
-              (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $i) (i32.const 64)) (local.get $length)))
-              (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 78)) (local.get $length))
-                (i32.eq (i32.load16_u offset=76 (local.get $i)) (i32.const 0x0a0d)))))
+            ;; Line path: one or two 76-column lines and their CRLF (RFC 2045 §6.8), 57 bytes a line from
+            ;; five vectors, the last one at column 60 overlapping the fourth (it writes bytes 45–47 again,
+            ;; the same). Run path: four vectors of 16 characters. Either taken only when all their
+            ;; characters are in the alphabet; otherwise, and near the end of the block, one vector.
+            (local.set $steps
+              (if (result i32) (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 78)) (local.get $length))
+                    (i32.eq (i32.load16_u offset=76 (local.get $i)) (i32.const 0x0a0d)))
+                (then (select (i32.const 10) (i32.const 5)
+                  (i32.and (i32.le_u (i32.add (local.get $i) (i32.const 156)) (local.get $length))
+                    (i32.eq (i32.load16_u offset=154 (local.get $i)) (i32.const 0x0a0d)))))
+                (else (select (i32.const 4) (i32.const 1) (i32.le_u (i32.add (local.get $i) (i32.const 64)) (local.get $length))))))
             (if (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $length))
               (then
                 (block $vectors_done
@@ -102,7 +115,7 @@
                     (local.set $bad (v128.const i64x2 0 0))
                     (local.set $step (i32.const 0))
                     (loop $vectors
-                      (local.set $at (select (i32.const 60) (i32.shl (local.get $step) (i32.const 4)) (i32.eq (local.get $step) (i32.const 4))))
+                      (local.set $at (i32.load8_u offset=119040 (local.get $step)))
                       ;; 16 characters at $i + $at → 12 bytes at $o + $at·3/4 (and 4 bytes of no meaning after
                       ;; them); the lanes of the bytes outside the alphabet are set in $bad (their output is
                       ;; garbage: only the quanta before the first such byte are kept).
@@ -132,7 +145,7 @@
                           (i16x8.shl (v128.and (local.get $v) (local.get $low_bytes)) (i32.const 6))
                           (i16x8.shr_u (local.get $v) (i32.const 8)))
                         (local.get $pack)))
-                      (v128.store (i32.add (local.get $o) (i32.shr_u (i32.mul (local.get $at) (i32.const 3)) (i32.const 2)))
+                      (v128.store (i32.add (local.get $o) (i32.load8_u offset=119056 (local.get $step)))
                         (i8x16.shuffle 2 1 0 6 5 4 10 9 8 14 13 12 3 7 11 15 (local.get $v) (local.get $v)))
                       (local.set $step (i32.add (local.get $step) (i32.const 1)))
                       (br_if $vectors (i32.lt_u (local.get $step) (local.get $steps))))
@@ -140,15 +153,8 @@
                     (br_if $vectors_done (i32.eq (local.get $steps) (i32.const 1)))
                     (if (i32.eqz (local.get $invalid))
                       (then
-                        (if (i32.eq (local.get $steps) (i32.const 5))
-                          (then
-                            (local.set $last (i32.add (local.get $i) (i32.const 75)))
-                            (local.set $i (i32.add (local.get $i) (i32.const 78)))
-                            (local.set $o (i32.add (local.get $o) (i32.const 57))))
-                          (else
-                            (local.set $last (i32.add (local.get $i) (i32.const 63)))
-                            (local.set $i (i32.add (local.get $i) (i32.const 64)))
-                            (local.set $o (i32.add (local.get $o) (i32.const 48)))))
+                        (local.set $o (i32.add (local.get $o) (i32.load8_u offset=119088 (local.get $steps))))
+                        (local.set $i (i32.add (local.get $i) (i32.load8_u offset=119072 (local.get $steps))))
                         (br $next)))
                     ;; Not a clean line or run: its first vector again, alone.
                     (local.set $steps (i32.const 1))
@@ -159,7 +165,6 @@
                   (then
                     (local.set $i (i32.add (local.get $i) (i32.shl (local.get $quanta) (i32.const 2))))
                     (local.set $o (i32.add (local.get $o) (i32.mul (local.get $quanta) (i32.const 3))))
-                    (local.set $last (i32.sub (local.get $i) (i32.const 1)))
                     (br_if $next (i32.eq (local.get $quanta) (i32.const 4)))))))))
         ;; Scalar path: one byte.
         (local.set $class (i32.load8_u offset=118784 (i32.load8_u (local.get $i))))
