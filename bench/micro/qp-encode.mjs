@@ -1,6 +1,8 @@
 // qpEncode (the WebAssembly SIMD kernel where there is one) against its JavaScript fallback, on the bench's
 // mostly-ASCII mail text (text mode) and on random bytes (binary mode); and the kernel alone on one block
 // already in its memory, without the copies in and out and the output buffer's allocation.
+// Run under the bench's allocator settings (src/bench/allocator.ts) for figures comparable to `mailprobe bench`:
+//   GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296 node micro/qp-encode.mjs
 import { randomBytes } from 'node:crypto';
 import { mailText } from '../../dist/bench/inputs.js';
 import { qpEncode, qpEncodeWithoutKernel } from '../../dist/mime/encoding/qp.js';
