@@ -21,6 +21,8 @@ export type QpViolation = (typeof QP_VIOLATION)[keyof typeof QP_VIOLATION];
 
 /** How far the kernel went: the JavaScript loops go on from there. */
 export interface QpDecodeProgress {
+  /** The output so far, with room for the rest of the input decoded byte for byte. */
+  out: Buffer;
   /** Input bytes decoded (and checked, in strict mode). */
   read: number;
   /** Decoded bytes written to the output. */
@@ -71,15 +73,28 @@ function leavesOpen(b: number): boolean {
 }
 
 /**
- * Decodes `input` into `out` (at least as long) from the start, leniently, or in strict mode checking
- * RFC 2045 §6.7 first, block by block, up to a few bytes before the end.
+ * Decodes `input` from the start, leniently, or in strict mode checking RFC 2045 §6.7 first, block by
+ * block, up to a few bytes before the end. The output is sized from the first block's ratio of decoded to
+ * encoded bytes (with an eighth more) instead of the input's length, which for escape-heavy input is three
+ * times the output: a buffer that large can be fresh memory, faulted in page by page as it is written.
  */
-export function kernelDecode(input: Uint8Array, out: Uint8Array, strict: boolean): QpDecodeProgress {
+export function kernelDecode(input: Uint8Array, strict: boolean): QpDecodeProgress {
   let read = 0;
   let written = 0;
   let lineStart = 0;
-  if (kernel === undefined || slots === undefined) return { read, written, lineStart };
+  let out: Buffer | undefined;
+  if (kernel === undefined || slots === undefined) return { out: Buffer.allocUnsafe(input.length), read, written, lineStart };
   const { memory, exports } = kernel;
+  /** `out` with room for `needed` bytes, grown by half at least, never beyond the input's length. */
+  const withRoom = (needed: number): Buffer => {
+    out ??= Buffer.allocUnsafe(read === 0 ? input.length : Math.min(input.length, Math.ceil((needed / read) * input.length * 1.125) + 64));
+    if (out.length < needed) {
+      const grown = Buffer.allocUnsafe(Math.min(input.length, Math.max(needed, Math.ceil(out.length * 1.5))));
+      out.copy(grown, 0, 0, written);
+      out = grown;
+    }
+    return out;
+  };
   for (;;) {
     const blockEnd = Math.min(read + BLOCK, input.length);
     // The kernel may read the byte at its cut (the LF of a CR, the second digit of an escape), not beyond.
@@ -89,14 +104,15 @@ export function kernelDecode(input: Uint8Array, out: Uint8Array, strict: boolean
     if (strict) {
       const offset = exports.validate(cut - read, lineStart - read);
       const kind = slots[VIOLATION_SLOT] as QpViolation | 0;
-      if (kind !== 0) return { read, written, lineStart, violation: { kind, offset: read + offset } };
+      if (kind !== 0) return { out: withRoom(written), read, written, lineStart, violation: { kind, offset: read + offset } };
       lineStart = read + slots[LINE_START_SLOT]!;
     }
     const stop = exports.decode(cut - read);
     const length = slots[DECODED_LENGTH_SLOT]!;
-    out.set(memory.subarray(OUTPUT, OUTPUT + length), written);
-    written += length;
     read += stop;
+    withRoom(written + length).set(memory.subarray(OUTPUT, OUTPUT + length), written);
+    written += length;
   }
-  return { read, written, lineStart };
+  // The JavaScript loops write at most one byte per byte they read.
+  return { out: withRoom(written + input.length - read), read, written, lineStart };
 }

@@ -225,9 +225,9 @@ export function qpDecodeWithoutKernel(text: Buffer | string, options: QpDecodeOp
 function decodeWith(useKernel: boolean, text: Buffer | string, options: QpDecodeOptions): Buffer {
   const input = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
   const strict = options.strict === true;
-  const out = Buffer.allocUnsafe(input.length);
   // The WebAssembly kernel decodes all but the last few bytes (none without WebAssembly); these loops finish.
-  const progress = useKernel ? kernelDecode(input, out, strict) : { read: 0, written: 0, lineStart: 0, violation: undefined };
+  const progress = useKernel ? kernelDecode(input, strict) : { out: Buffer.allocUnsafe(input.length), read: 0, written: 0, lineStart: 0, violation: undefined };
+  const out = progress.out;
   if (progress.violation) throw qpViolation(progress.violation.kind, input, progress.violation.offset);
   if (strict) validateQp(input, progress.read, progress.lineStart);
   const length = decodeInto(input, out, progress.read, progress.written);

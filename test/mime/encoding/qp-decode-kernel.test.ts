@@ -90,6 +90,14 @@ t.test('a run of blanks or of = longer than a block is decoded all the same (by 
   t.equal(outcome(Buffer.from(`${'a'.repeat(BLOCK)}${' '.repeat(BLOCK)}`), false), 'a'.repeat(BLOCK), 'padding at the end');
 });
 
+t.test('an output sized from an escape-heavy first block grows for the plain blocks after it', async (t) => {
+  const escaped = qpEncode(Buffer.alloc(BLOCK).map((_, i) => (i * 97) & 0xff), { mode: 'binary' });
+  const plain = Buffer.from(`${'plain text, no escapes '.repeat(3)}\r\n`.repeat(4000));
+  for (const text of [Buffer.concat([escaped, Buffer.from('\r\n'), plain]), Buffer.concat([plain.subarray(0, 100), escaped, plain])]) {
+    for (const strict of [false, true]) t.equal(outcome(text, strict), outcome(text, strict, qpDecodeWithoutKernel), `${text.length} bytes, strict ${strict}`);
+  }
+});
+
 t.test('every byte value, escaped and as it is, across blocks', async (t) => {
   const bytes = Buffer.alloc(3 * BLOCK).map((_, i) => (i * 167 + (i >> 8)) & 0xff);
   for (const mode of ['text', 'binary'] as const) {
