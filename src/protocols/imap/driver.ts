@@ -1,9 +1,10 @@
 /**
  * The IMAP engine as the runner sees it: what a status means, default expectations, and opening a
- * session. Imports wire/connect and the IMAP session; the runner imports only this (through the registry).
+ * session. Imports the shared wire driver and the IMAP session; the runner imports only this (through
+ * the registry).
  */
-import type { ActionKind, ProtocolDriver, ProtocolSession, SessionOptions } from '../types.js';
-import { connect } from '../../wire/connect.js';
+import type { ActionKind, ProtocolDriver } from '../types.js';
+import { wireDriver } from '../shared/wire-driver.js';
 import { ImapSession } from './session.js';
 import { ImapStatus } from './status.js';
 
@@ -15,23 +16,12 @@ const DEFAULT_STATUS: Partial<Record<ActionKind, string[]>> = {
   idle: [ImapStatus.OK],
 };
 
-export const imapDriver: ProtocolDriver = {
+export const imapDriver: ProtocolDriver = wireDriver({
   protocol: 'imap',
-  defaultStatus(kind: ActionKind): string[] | undefined {
-    return DEFAULT_STATUS[kind];
-  },
-
+  defaultStatus: DEFAULT_STATUS,
   /** RFC 9051 §9: status words are case-insensitive atoms; the session reports them upper-cased. */
   statusMatches(actual: string, expected: string): boolean {
     return actual === expected.toUpperCase();
   },
-
-  async open(options: SessionOptions): Promise<ProtocolSession> {
-    const connection = await connect(options.endpoint, {
-      connectTimeoutMs: options.connectTimeoutMs,
-      signal: options.signal,
-      transcript: options.transcript,
-    });
-    return new ImapSession(connection);
-  },
-};
+  createSession: (connection) => new ImapSession(connection),
+});

@@ -10,11 +10,12 @@
  * `raw:` step that reads accept any tag. Imports wire/, protocols/shared/ and util/; never node:net / tls.
  */
 import { formatDuration } from '../../util/duration.js';
-import { ErrorCode, LimitError, MailprobeError, ProtocolError, isMailprobeError, toMailprobeError } from '../../util/errors.js';
+import { ErrorCode, LimitError, MailprobeError, ProtocolError, isMailprobeError } from '../../util/errors.js';
 import type { Connection } from '../../wire/connection.js';
 import { excerpt, formatBytes } from '../../wire/printable.js';
 import { createSaslClient, decodeBase64 } from '../shared/sasl.js';
-import type { ProtocolSession, Reply, StepAction, StepContext } from '../types.js';
+import { WireSession, type ProtocolAction } from '../shared/wire-session.js';
+import type { Reply, StepAction, StepContext } from '../types.js';
 import { firstLiteral, ImapResponseDecoder, responseText, type ImapResponse } from './codec.js';
 import { appendCommand, loginCommand, splitSendText, type CommandPart } from './commands.js';
 import { ImapLimits } from './limits.js';
@@ -68,7 +69,9 @@ function isBye(response: ImapResponse): boolean {
   return response.kind === 'status' && response.tag === undefined && response.status === ImapStatus.BYE;
 }
 
-function toReply({ responses, status }: Exchange): Reply {
+function toReplyOrNone(exchange: Exchange | undefined): Reply | undefined {
+  if (!exchange) return undefined;
+  const { responses, status } = exchange;
   const texts = responses.map(responseText);
   const reply: Reply = {
     status,
@@ -82,7 +85,7 @@ function toReply({ responses, status }: Exchange): Reply {
   return reply;
 }
 
-export class ImapSession implements ProtocolSession {
+export class ImapSession extends WireSession<Exchange> {
   private decoder = new ImapResponseDecoder();
   private tagCount = 0;
   /** Until something is read or sent, a bare read is reading the greeting (RFC 9051 §7.1). */
@@ -90,22 +93,11 @@ export class ImapSession implements ProtocolSession {
   /** What the server advertised last (greeting code, CAPABILITY response or code); emptied by STARTTLS. */
   private readonly capabilities = new Set<string>();
 
-  constructor(private readonly connection: Connection) {}
-
-  async perform(action: StepAction, ctx: StepContext): Promise<Reply | undefined> {
-    try {
-      const exchange = await this.dispatch(action, ctx);
-      return exchange && toReply(exchange);
-    } catch (err) {
-      throw toMailprobeError(err);
-    }
+  constructor(connection: Connection) {
+    super(connection, toReplyOrNone);
   }
 
-  close(): Promise<void> {
-    return this.connection.close();
-  }
-
-  private async dispatch(action: StepAction, ctx: StepContext): Promise<Exchange | undefined> {
+  protected override async dispatch(action: ProtocolAction, ctx: StepContext): Promise<Exchange | undefined> {
     switch (action.kind) {
       case 'send':
         return this.command(splitSendText(action.text), commandName(action.text), ctx);
@@ -123,12 +115,6 @@ export class ImapSession implements ProtocolSession {
         return this.command(appendCommand(action.mailbox ?? 'INBOX', action.flags ?? [], action.bytes), 'APPEND', ctx);
       case 'idle':
         return this.idle(action, ctx);
-      case 'close':
-        await this.connection.close();
-        return undefined;
-      case 'expect_close':
-        await this.connection.readUntilClose({ timeoutMs: ctx.timeoutMs, signal: ctx.signal, waitingFor: 'waiting for the server to close the connection' });
-        return undefined;
     }
   }
 

@@ -1,9 +1,9 @@
 /**
  * The POP3 engine as the runner sees it: what a status means, default expectations, and opening a session.
- * Imports wire/connect and the POP3 session; the runner imports only this.
+ * Imports the shared wire driver and the POP3 session; the runner imports only this.
  */
-import type { ActionKind, ProtocolDriver, ProtocolSession, SessionOptions } from '../types.js';
-import { connect } from '../../wire/connect.js';
+import type { ActionKind, ProtocolDriver } from '../types.js';
+import { wireDriver } from '../shared/wire-driver.js';
 import { Status } from './codes.js';
 import { Pop3Session } from './session.js';
 
@@ -14,23 +14,12 @@ const DEFAULT_STATUS: Partial<Record<ActionKind, string[]>> = {
   auth: [Status.OK],
 };
 
-export const pop3Driver: ProtocolDriver = {
+export const pop3Driver: ProtocolDriver = wireDriver({
   protocol: 'pop3',
-  defaultStatus(kind: ActionKind): string[] | undefined {
-    return DEFAULT_STATUS[kind];
-  },
-
+  defaultStatus: DEFAULT_STATUS,
   /** RFC 1939 §3: the status indicators are exact, upper-case strings. */
   statusMatches(actual: string, expected: string): boolean {
     return actual === expected;
   },
-
-  async open(options: SessionOptions): Promise<ProtocolSession> {
-    const connection = await connect(options.endpoint, {
-      connectTimeoutMs: options.connectTimeoutMs,
-      signal: options.signal,
-      transcript: options.transcript,
-    });
-    return new Pop3Session(connection);
-  },
-};
+  createSession: (connection) => new Pop3Session(connection),
+});

@@ -6,11 +6,12 @@
  * Imports wire/, protocols/shared/ and util/; never node:net / node:tls.
  */
 import { formatDuration } from '../../util/duration.js';
-import { ErrorCode, MailprobeError, ProtocolError, toMailprobeError } from '../../util/errors.js';
+import { ErrorCode, MailprobeError, ProtocolError } from '../../util/errors.js';
 import type { Connection } from '../../wire/connection.js';
 import { excerpt } from '../../wire/printable.js';
 import { createSaslClient, decodeBase64 } from '../shared/sasl.js';
-import type { ProtocolSession, Reply, StepAction, StepContext } from '../types.js';
+import { WireSession, type ProtocolAction } from '../shared/wire-session.js';
+import type { Reply, StepAction, StepContext } from '../types.js';
 import { Pop3ReplyDecoder, replyText, type Pop3Reply } from './codec.js';
 import { SASL_CANCEL, Status } from './codes.js';
 import { apopDigest, apopTimestamp, authCommand, commandLabel, isMultilineCommand, splitCommandLines } from './commands.js';
@@ -28,7 +29,8 @@ interface CommandOptions {
   redactFrom?: number;
 }
 
-function toReply(reply: Pop3Reply): Reply {
+function toReplyOrNone(reply: Pop3Reply | undefined): Reply | undefined {
+  if (!reply) return undefined;
   const out: Reply = { status: reply.status, text: replyText(reply) };
   if (reply.body) out.body = reply.body;
   return out;
@@ -38,7 +40,7 @@ function isTimeout(err: unknown): boolean {
   return err instanceof MailprobeError && err.code === ErrorCode.TIMEOUT;
 }
 
-export class Pop3Session implements ProtocolSession {
+export class Pop3Session extends WireSession<Pop3Reply> {
   private decoder = new Pop3ReplyDecoder();
   /** RFC 1939 §4: the first reply is the greeting; APOP needs its timestamp. */
   private greeting: Buffer | undefined;
@@ -47,24 +49,12 @@ export class Pop3Session implements ProtocolSession {
   /** Replies a body's last chunk completed after the one returned (pipelining): the next reads return them. */
   private ready: Pop3Reply[] = [];
 
-  constructor(private readonly connection: Connection) {
+  constructor(connection: Connection) {
+    super(connection, toReplyOrNone);
     this.decoder.expect({ multiline: false, what: 'the greeting' });
   }
 
-  async perform(action: StepAction, ctx: StepContext): Promise<Reply | undefined> {
-    try {
-      const reply = await this.dispatch(action, ctx);
-      return reply && toReply(reply);
-    } catch (err) {
-      throw toMailprobeError(err);
-    }
-  }
-
-  close(): Promise<void> {
-    return this.connection.close();
-  }
-
-  private async dispatch(action: StepAction, ctx: StepContext): Promise<Pop3Reply | undefined> {
+  protected override async dispatch(action: ProtocolAction, ctx: StepContext): Promise<Pop3Reply | undefined> {
     switch (action.kind) {
       case 'send':
         return this.command(action.text, ctx, action.multiline === undefined ? {} : { multiline: action.multiline });
@@ -77,12 +67,6 @@ export class Pop3Session implements ProtocolSession {
         return this.stls(ctx);
       case 'auth':
         return this.authenticate(action, ctx);
-      case 'close':
-        await this.connection.close();
-        return undefined;
-      case 'expect_close':
-        await this.connection.readUntilClose({ timeoutMs: ctx.timeoutMs, signal: ctx.signal, waitingFor: 'waiting for the server to close the connection' });
-        return undefined;
       case 'message':
         throw new MailprobeError(ErrorCode.UNSUPPORTED, 'message is an SMTP or IMAP step: POP3 cannot store messages');
       case 'idle':

@@ -4,12 +4,13 @@
  * (RFC 5321 §4.1.1.4) or BDAT (RFC 3030), closing — and returns the reply each one read.
  * Imports wire/, protocols/shared/ and util/; never node:net / node:tls.
  */
-import { ErrorCode, MailprobeError, ProtocolError, toMailprobeError } from '../../util/errors.js';
+import { ErrorCode, MailprobeError, ProtocolError } from '../../util/errors.js';
 import { WRITTEN, type Connection } from '../../wire/connection.js';
 import { excerpt } from '../../wire/printable.js';
 import { encodeDataBody } from '../shared/dot-stuffing.js';
 import { createSaslClient, decodeBase64 } from '../shared/sasl.js';
-import type { ProtocolSession, Reply, StepAction, StepContext } from '../types.js';
+import { WireSession, type ProtocolAction } from '../shared/wire-session.js';
+import type { Reply, StepAction, StepContext } from '../types.js';
 import { ReplyCode } from './codes.js';
 import { replyText, SmtpReplyDecoder, type SmtpReply } from './codec.js';
 
@@ -26,31 +27,17 @@ function toReplyOrNone(reply: SmtpReply | undefined): Reply | undefined {
   return reply && { status: reply.code, text: replyText(reply) };
 }
 
-function rethrowAsMailprobeError(err: unknown): never {
-  throw toMailprobeError(err);
-}
-
-export class SmtpSession implements ProtocolSession {
+export class SmtpSession extends WireSession<SmtpReply> {
   private decoder = new SmtpReplyDecoder();
   /** Until something is sent, a bare read is reading the greeting (RFC 5321 §3.1). */
   private sentAnything = false;
 
-  constructor(private readonly connection: Connection) {}
-
-  perform(action: StepAction, ctx: StepContext): Promise<Reply | undefined> {
-    try {
-      return this.dispatch(action, ctx).then(toReplyOrNone, rethrowAsMailprobeError);
-    } catch (err) {
-      return Promise.reject(toMailprobeError(err));
-    }
-  }
-
-  close(): Promise<void> {
-    return this.connection.close();
+  constructor(connection: Connection) {
+    super(connection, toReplyOrNone);
   }
 
   /** Not async: a command's promise is the read's own, with no promise of a function around it. */
-  private dispatch(action: StepAction, ctx: StepContext): Promise<SmtpReply | undefined> {
+  protected override dispatch(action: ProtocolAction, ctx: StepContext): Promise<SmtpReply | undefined> {
     switch (action.kind) {
       case 'send':
         return this.exchange(Buffer.from(action.text + CRLF, 'utf8'), commandName(action.text), ctx);
@@ -64,12 +51,6 @@ export class SmtpSession implements ProtocolSession {
         return this.authenticate(action, ctx);
       case 'message':
         return action.chunking ? this.bdat(action.bytes, ctx) : this.data(action.bytes, ctx);
-      case 'close':
-        return this.connection.close().then(() => undefined);
-      case 'expect_close': {
-        const wait = { timeoutMs: ctx.timeoutMs, signal: ctx.signal, waitingFor: 'waiting for the server to close the connection' };
-        return this.connection.readUntilClose(wait).then(() => undefined);
-      }
       case 'idle':
         throw new MailprobeError(ErrorCode.UNSUPPORTED, 'idle is an IMAP step: SMTP has no IDLE');
     }
