@@ -1,11 +1,11 @@
 // base64Decode through the WebAssembly kernel: Node's lenient result for every input, strict errors at the
 // same offsets as the JavaScript validator, blocks that change nothing, and the same bytes under --jitless.
-import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import fc from 'fast-check';
 import { base64Decode } from '../../../src/mime/encoding/base64-decode.js';
 import { base64DecodeKernel, KERNEL_BLOCK } from '../../../src/mime/encoding/base64-decode-kernel.js';
 import { ProtocolError } from '../../../src/util/errors.js';
+import { distModule, runJitless } from '../../helpers/jitless.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -192,19 +192,15 @@ t.test('without WebAssembly (node --jitless) the fallback gives the same bytes a
     `${wrap(pattern(90_000))}\r\n=`,
   ];
   const all = [...texts.map(latin1), ...everyByteEverywhere()];
-  // The texts go to the child on stdin, as Latin-1 strings in JSON.
+  // The texts go to the child as Latin-1 strings.
   const script = [
-    `const { base64Decode } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/base64-decode.js', import.meta.url).href)});`,
-    `const { base64DecodeKernel } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/base64-decode-kernel.js', import.meta.url).href)});`,
-    "const { readFileSync } = await import('node:fs');",
-    "const texts = JSON.parse(readFileSync(0, 'latin1'));",
+    `const { base64Decode } = await import(${distModule('mime/encoding/base64-decode.js')});`,
+    `const { base64DecodeKernel } = await import(${distModule('mime/encoding/base64-decode-kernel.js')});`,
     "const run = (text, strict) => { try { return base64Decode(Buffer.from(text, 'latin1'), { strict }).toString('hex'); } catch (err) { return `${err.message} @${err.offset}`; } };",
-    'process.stdout.write(JSON.stringify({ kernel: base64DecodeKernel !== undefined, out: texts.map((text) => [run(text, false), run(text, true)]) }));',
-  ].join('\n');
-  const input = JSON.stringify(all.map((text) => text.toString('latin1')));
-  const child = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { input: Buffer.from(input, 'latin1'), encoding: 'utf8', maxBuffer: 64 << 20 });
-  t.equal(child.status, 0, child.stderr);
-  const { kernel, out } = JSON.parse(child.stdout) as { kernel: boolean; out: [string, string][] };
+    'report({ kernel: base64DecodeKernel !== undefined, out: input.map((text) => [run(text, false), run(text, true)]) });',
+  ];
+  const input = all.map((text) => text.toString('latin1'));
+  const { kernel, out } = runJitless<{ kernel: boolean; out: [string, string][] }>(t, script, input);
   t.equal(kernel, false, 'no kernel');
   const differ = all.filter((text, i) => out[i]![0] !== outcome(text, false) || out[i]![1] !== outcome(text, true));
   t.same(differ.map((text) => text.toString('latin1').slice(0, 200)), [], `${all.length} texts, lenient and strict`);

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import fc from 'fast-check';
 import { base64Decode, base64Encode } from '../../../src/mime/encoding/base64.js';
 import { base64EncodeKernel, KERNEL_MAX_LINES } from '../../../src/mime/encoding/base64-encode-kernel.js';
 import { ProtocolError } from '../../../src/util/errors.js';
 import { libbase64 } from './oracles.js';
+import { distModule, runJitless } from '../../helpers/jitless.js';
 
 /** The reference: Node's unwrapped base64 with a break after every `lineLength` characters. */
 function wrapped(bytes: Uint8Array, lineLength = 76, lineBreak = '\r\n'): string {
@@ -150,14 +150,12 @@ t.test('property: 76 columns + CRLF equal Node base64 with breaks inserted at an
 
 t.test('without WebAssembly (node --jitless) the 8-byte moves give the same bytes', async (t) => {
   const script = [
-    `const { base64Encode } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/base64.js', import.meta.url).href)});`,
-    `const { base64EncodeKernel } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/base64-encode-kernel.js', import.meta.url).href)});`,
+    `const { base64Encode } = await import(${distModule('mime/encoding/base64.js')});`,
+    `const { base64EncodeKernel } = await import(${distModule('mime/encoding/base64-encode-kernel.js')});`,
     'const bytes = Buffer.from(Buffer.alloc(70_000).map((_, i) => (i * 151 + (i >> 7)) & 0xff));',
-    "process.stdout.write(JSON.stringify({ kernel: base64EncodeKernel !== undefined, out: base64Encode(bytes).toString('latin1') }));",
-  ].join('\n');
-  const child = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  t.equal(child.status, 0, child.stderr);
-  const { kernel, out } = JSON.parse(child.stdout) as { kernel: boolean; out: string };
+    "report({ kernel: base64EncodeKernel !== undefined, out: base64Encode(bytes).toString('latin1') });",
+  ];
+  const { kernel, out } = runJitless<{ kernel: boolean; out: string }>(t, script);
   t.equal(kernel, false, 'no kernel');
   t.equal(out, wrapped(Buffer.from(Buffer.alloc(70_000).map((_, i) => (i * 151 + (i >> 7)) & 0xff))));
 });

@@ -1,12 +1,12 @@
 // qpDecode through the WebAssembly kernel (src/mime/encoding/qp-decode-kernel.ts) gives, lenient and strict,
 // exactly what the JavaScript loops kept as its fallback give: at the kernel's block boundaries, for every
 // byte value, and against the fallback itself, run under node --jitless (no WebAssembly).
-import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import fc from 'fast-check';
 import { qpDecode, qpDecodeWithoutKernel, qpEncode } from '../../../src/mime/encoding/qp.js';
 import { qpDecodeKernelLoaded } from '../../../src/mime/encoding/qp-decode-kernel.js';
 import { ProtocolError } from '../../../src/util/errors.js';
+import { distModule, runJitless } from '../../helpers/jitless.js';
 
 /** The kernel's block size: the first block ends exactly here. */
 const BLOCK = 32_768;
@@ -147,21 +147,15 @@ t.test('property: the kernel gives what the JavaScript loops alone give', async 
 t.test('property: the kernel gives what the JavaScript fallback gives under node --jitless', async (t) => {
   const inputs = [...fc.sample(encodedLike, { numRuns: 25, seed: 5 }), ...fc.sample(strictLike, { numRuns: 25, seed: 7 })];
   const script = [
-    `const { qpDecode } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/qp.js', import.meta.url).href)});`,
-    `const { qpDecodeKernelLoaded } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/qp-decode-kernel.js', import.meta.url).href)});`,
-    'const inputs = JSON.parse((await import("node:fs")).readFileSync(0, "latin1")).map((text) => Buffer.from(text, "latin1"));',
+    `const { qpDecode } = await import(${distModule('mime/encoding/qp.js')});`,
+    `const { qpDecodeKernelLoaded } = await import(${distModule('mime/encoding/qp-decode-kernel.js')});`,
+    'const inputs = input.map((text) => Buffer.from(text, "latin1"));',
     'const outcome = (text, strict) => { try { return qpDecode(text, { strict }).toString("latin1"); } catch (err) { return `${err.message} @${err.offset}`; } };',
     'const outcomes = inputs.map((text) => [outcome(text, false), outcome(text, true)]);',
-    'process.stdout.write(Buffer.from(JSON.stringify({ kernel: qpDecodeKernelLoaded, outcomes }), "latin1"));',
-  ].join('\n');
-  // Latin-1 both ways: each character of the JSON is one byte.
-  const child = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], {
-    input: Buffer.from(JSON.stringify(inputs.map((text) => text.toString('latin1'))), 'latin1'),
-    encoding: 'latin1',
-    maxBuffer: 64 << 20,
-  });
-  t.equal(child.status, 0, child.stderr);
-  const { kernel, outcomes } = JSON.parse(child.stdout) as { kernel: boolean; outcomes: [string, string][] };
+    'report({ kernel: qpDecodeKernelLoaded, outcomes });',
+  ];
+  // Latin-1 strings both ways: each character is one byte.
+  const { kernel, outcomes } = runJitless<{ kernel: boolean; outcomes: [string, string][] }>(t, script, inputs.map((text) => text.toString('latin1')));
   t.equal(kernel, false, 'no kernel under --jitless');
   let strictPasses = 0;
   inputs.forEach((text, n) => {

@@ -1,11 +1,11 @@
 // The WebAssembly quoted-printable encoder gives exactly the bytes of the JavaScript one, whatever the input,
 // the options and the way the input falls into the kernel's blocks.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import t from 'tap';
 import fc from 'fast-check';
 import { qpEncode, qpEncodeWithoutKernel, type QpEncodeOptions } from '../../../src/mime/encoding/qp.js';
 import { KERNEL_MAX_LINE_LENGTH, qpEncodeKernel } from '../../../src/mime/encoding/qp-encode-kernel.js';
+import { distModule, runJitless } from '../../helpers/jitless.js';
 
 const modes = ['text', 'binary'] as const;
 
@@ -128,14 +128,12 @@ t.test('lines longer than the kernel takes are the JavaScript encoder\'s, with t
 
 t.test('without WebAssembly (node --jitless) the JavaScript encoder gives the same bytes', async (t) => {
   const script = [
-    `const { qpEncode } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/qp.js', import.meta.url).href)});`,
-    `const { qpEncodeKernel } = await import(${JSON.stringify(new URL('../../../dist/mime/encoding/qp-encode-kernel.js', import.meta.url).href)});`,
+    `const { qpEncode } = await import(${distModule('mime/encoding/qp.js')});`,
+    `const { qpEncodeKernel } = await import(${distModule('mime/encoding/qp-encode-kernel.js')});`,
     "const bytes = Buffer.from(Buffer.alloc(70_000).map((_, i) => ((i * 151 + (i >> 7)) & 0xff) % 5 === 0 ? (i * 7) & 0xff : 0x61 + (i % 26)));",
-    "process.stdout.write(JSON.stringify({ kernel: qpEncodeKernel !== undefined, text: qpEncode(bytes).toString('latin1'), binary: qpEncode(bytes, { mode: 'binary', lineLength: 40 }).toString('latin1') }));",
-  ].join('\n');
-  const child = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 22 });
-  t.equal(child.status, 0, child.stderr);
-  const { kernel, text, binary } = JSON.parse(child.stdout) as { kernel: boolean; text: string; binary: string };
+    "report({ kernel: qpEncodeKernel !== undefined, text: qpEncode(bytes).toString('latin1'), binary: qpEncode(bytes, { mode: 'binary', lineLength: 40 }).toString('latin1') });",
+  ];
+  const { kernel, text, binary } = runJitless<{ kernel: boolean; text: string; binary: string }>(t, script);
   t.equal(kernel, false, 'no kernel');
   const bytes = Buffer.from(Buffer.alloc(70_000).map((_, i) => (((i * 151 + (i >> 7)) & 0xff) % 5 === 0 ? (i * 7) & 0xff : 0x61 + (i % 26))));
   t.equal(text, qpEncode(bytes).toString('latin1'));
