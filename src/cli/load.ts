@@ -9,9 +9,6 @@ import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { loadScenarios } from '../scenario/load.js';
 import { selectScenarios } from '../runner/run.js';
-import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
-import type { TargetMap } from '../scenario/types.js';
-import type { Sandbox } from '../sandbox/index.js';
 import { driverFor } from '../protocols/registry.js';
 import { runLoad } from '../load/engine.js';
 import { isHttpLoad, runHttpLoad } from '../load/http-load.js';
@@ -24,9 +21,9 @@ import { renderLoadConsole, renderProgressLine } from '../report/load/console.js
 import { LOAD_REPORTERS } from '../report/load/index.js';
 import { describeReporters, parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
 import { parseDuration } from '../util/duration.js';
-import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
+import { interruptOnSigint, targetsOf, usage } from './options.js';
 import { printIssues, settle, useColor } from './output.js';
 
 interface LoadArgs {
@@ -55,10 +52,6 @@ interface MergeArgs {
   reporter: string[];
 }
 
-function usage(message: string): MailprobeError {
-  return new MailprobeError(ErrorCode.CONFIG, message);
-}
-
 /** Exit 1 when a threshold is broken: that is the CI gate. Failed runs alone are figures, not a verdict. */
 function exitCodeOf(result: LoadResult): number {
   if (result.interrupted) return ExitCode.INTERRUPTED;
@@ -71,20 +64,6 @@ async function emit(result: LoadResult, reporters: Reporters<LoadResult>): Promi
     process.stdout.write(renderLoadConsole(result, { color: useColor(process.stdout) }));
     for (const file of written) process.stdout.write(`report: ${file}\n`);
   }
-}
-
-async function targetsOf(argv: LoadArgs, fromFiles: TargetMap): Promise<{ targets: TargetContext; sandbox?: Sandbox }> {
-  const given = parseTargetArgs(argv.target);
-  const named = { ...fromFiles, ...given.named };
-  let ca: string | undefined;
-  if (argv.ca !== undefined) ca = await readFile(argv.ca, 'utf8').catch((err: Error) => Promise.reject(usage(`--ca: cannot read ${argv.ca}: ${err.message}`)));
-  if (given.defaultUrl !== undefined || Object.keys(named).length > 0) {
-    return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls: { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) } } };
-  }
-  // Imported here: the sandbox's servers and certificate library are start-up cost a load of real targets never needs.
-  const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox();
-  return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
 }
 
 async function load(argv: LoadArgs): Promise<number> {
@@ -131,11 +110,7 @@ async function load(argv: LoadArgs): Promise<number> {
     process.stdout.write(`no --target given: loading the embedded sandbox (${services}), in this same process\n\n`);
   }
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
-    controller.abort(new MailprobeError(ErrorCode.INTERRUPTED, 'interrupted by SIGINT'));
-  };
-  process.on('SIGINT', onSigint);
+  const stopListening = interruptOnSigint(controller);
   // Progress only where a person watches: a TTY, and never in CI logs.
   const live = process.stderr.isTTY === true && !process.env.CI;
   let result: LoadResult;
@@ -152,7 +127,7 @@ async function load(argv: LoadArgs): Promise<number> {
     });
   } finally {
     if (live) process.stderr.write('\r\x1b[K');
-    process.off('SIGINT', onSigint);
+    stopListening();
     await sandbox?.close();
   }
   await emit(result, reporters);

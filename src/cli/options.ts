@@ -1,13 +1,26 @@
 /**
  * What several commands share in checking their options and in stopping: the usage error (one shape:
  * MailprobeError(CONFIG), which settle() reports in one line with exit 2), reading `--ca`, preparing
- * `--maildir`, and the first-Ctrl-C-finishes, second-quits handling of SIGINT.
- * Imports node:fs, util/errors and cli/exit-codes.
+ * `--maildir`, the targets of `run` and `load` (--target, the files' targets:, else the embedded sandbox),
+ * and the first-Ctrl-C-finishes, second-quits handling of SIGINT.
+ * Imports node:fs, runner/targets, util/errors, cli/exit-codes, and the sandbox only when it starts one.
  */
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
+import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
+import type { Sandbox } from '../sandbox/index.js';
+import type { TargetMap } from '../scenario/types.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
+
+type SandboxModule = typeof import('../sandbox/index.js');
+
+export interface TargetArgs {
+  target: string[];
+  insecure: boolean;
+  ca?: string;
+  maildir?: string;
+}
 
 export function usage(message: string): MailprobeError {
   return new MailprobeError(ErrorCode.CONFIG, message);
@@ -35,6 +48,30 @@ export async function prepareMaildir(dir: string): Promise<string> {
     throw usage(`--maildir: cannot keep mail in ${dir}: ${(err as Error).message}`);
   }
   return dir;
+}
+
+/**
+ * What the scenarios run against: `--target` over the files' `targets:`; with neither, the embedded
+ * sandbox's services, started here (the caller closes it) and trusted through its own certificate. `sandboxModule` is the sandbox's import when the caller
+ * began it early; otherwise it is imported only when needed (smtp-server and the certificate library cost
+ * ~0.5 s to import).
+ */
+export async function targetsOf(
+  argv: TargetArgs,
+  fromFiles: TargetMap,
+  sandboxModule?: Promise<SandboxModule>,
+): Promise<{ targets: TargetContext; sandbox?: Sandbox }> {
+  const given = parseTargetArgs(argv.target);
+  const named = { ...fromFiles, ...given.named };
+  const ca = await readCa(argv.ca);
+  if (given.defaultUrl !== undefined || Object.keys(named).length > 0) {
+    if (argv.maildir !== undefined) throw usage("--maildir keeps the embedded sandbox's mail: it has no use once targets are given (--target or the files' targets:)");
+    const tls = { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) };
+    return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls } };
+  }
+  const { startSandbox } = await (sandboxModule ?? import('../sandbox/index.js'));
+  const sandbox = await startSandbox(argv.maildir === undefined ? {} : { maildir: await prepareMaildir(argv.maildir) });
+  return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
 }
 
 /**

@@ -5,11 +5,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { loadScenarios } from '../scenario/load.js';
 import { runScenarios, selectScenarios } from '../runner/run.js';
-import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
-import type { TargetMap } from '../scenario/types.js';
-import type { Sandbox } from '../sandbox/index.js';
-
-type SandboxModule = typeof import('../sandbox/index.js');
 import { driverFor } from '../protocols/registry.js';
 import { RUN_REPORTERS } from '../report/index.js';
 import { describeReporters, parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
@@ -18,7 +13,7 @@ import type { RunResult } from '../results/types.js';
 import { parseDuration } from '../util/duration.js';
 import { BUILTIN_SCENARIOS, VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
-import { interruptOnSigint, prepareMaildir, readCa, usage } from './options.js';
+import { interruptOnSigint, targetsOf, usage } from './options.js';
 import { printIssues, settle, useColor } from './output.js';
 
 interface RunArgs {
@@ -59,30 +54,6 @@ function parseOptions(argv: RunArgs): { grep?: RegExp; timeoutMs?: number; repor
 function exitCodeOf(run: RunResult): number {
   if (run.interrupted) return ExitCode.INTERRUPTED;
   return run.summary.failed + run.summary.errors + run.summary.interrupted > 0 ? ExitCode.FAILED : ExitCode.OK;
-}
-
-/**
- * The targets of the run: those given, or — with none given anywhere — the embedded sandbox's services,
- * started here and trusted through its own certificate.
- */
-async function targetsOf(
-  argv: RunArgs,
-  fromFiles: TargetMap,
-  sandboxModule: Promise<SandboxModule> | undefined,
-): Promise<{ targets: TargetContext; sandbox?: Sandbox }> {
-  const given = parseTargetArgs(argv.target);
-  const named = { ...fromFiles, ...given.named };
-  const ca = await readCa(argv.ca);
-  if (given.defaultUrl !== undefined || Object.keys(named).length > 0) {
-    if (argv.maildir !== undefined) throw usage("--maildir keeps the embedded sandbox's mail: it has no use once targets are given (--target or the files' targets:)");
-    const tls = { insecure: argv.insecure, ...(ca === undefined ? {} : { ca }) };
-    return { targets: { ...(given.defaultUrl === undefined ? {} : { defaultUrl: given.defaultUrl }), named, tls } };
-  }
-  // Started only when needed; imported early by run() when no --target is given (smtp-server and the
-  // certificate library cost ~0.5 s to import).
-  const { startSandbox } = await (sandboxModule ?? import('../sandbox/index.js'));
-  const sandbox = await startSandbox(argv.maildir === undefined ? {} : { maildir: await prepareMaildir(argv.maildir) });
-  return { targets: { named: { ...sandbox.targets }, tls: { insecure: argv.insecure, ca: sandbox.ca } }, sandbox };
 }
 
 async function run(argv: RunArgs): Promise<number> {
