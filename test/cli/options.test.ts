@@ -2,7 +2,7 @@ import t from 'tap';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareMaildir, readCa } from '../../src/cli/options.js';
+import { prepareMaildir, readCa, targetsOf } from '../../src/cli/options.js';
 
 t.test('--ca: the file as text; an unreadable one is a usage error naming it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mailprobe-options-'));
@@ -23,4 +23,28 @@ t.test('--maildir: made with its parents if missing; a file, or a path below one
   for (const bad of [join(dir, 'file'), join(dir, 'file', 'below')]) {
     await t.rejects(prepareMaildir(bad), { name: 'MailprobeError', code: 'MP_ERR_CONFIG', message: new RegExp(`^--maildir: cannot keep mail in ${bad}: `) }, bad);
   }
+});
+
+t.test('targets: --target over the files\' targets:, with --ca and --insecure; --maildir beside targets is a usage error', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailprobe-options-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'ca.pem'), 'PEM');
+  const fromFiles = { mx: 'smtp://files.example:25', imap: 'imap://files.example:143' };
+  const given = { target: ['smtp://default.example:2525', 'mx=smtp://given.example:25'], insecure: true, ca: join(dir, 'ca.pem') };
+  const { targets, sandbox } = await targetsOf(given, fromFiles);
+  t.equal(sandbox, undefined, 'no sandbox once targets are given');
+  t.same(targets, {
+    defaultUrl: 'smtp://default.example:2525',
+    named: { mx: 'smtp://given.example:25', imap: 'imap://files.example:143' },
+    tls: { insecure: true, ca: 'PEM' },
+  });
+  await t.rejects(targetsOf({ target: [], insecure: false, maildir: dir }, fromFiles), { code: 'MP_ERR_CONFIG', message: /^--maildir keeps the embedded sandbox's mail/ });
+});
+
+t.test('targets: with none given anywhere, the embedded sandbox, trusted through its own certificate', async (t) => {
+  const { targets, sandbox } = await targetsOf({ target: [], insecure: false }, {});
+  t.teardown(() => sandbox?.close());
+  t.ok(sandbox);
+  t.same(targets.named, sandbox!.targets);
+  t.same(targets.tls, { insecure: false, ca: sandbox!.ca });
 });
