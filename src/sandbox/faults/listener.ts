@@ -3,8 +3,9 @@
  * (smtp/submission/smtps, pop3/pop3s, imap/imaps), plain or implicit TLS with the sandbox certificate.
  * close() destroys every socket, which ends each fault's run. Imports node:net, node:tls and ./ modules.
  */
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
+import { closeServer, listen } from '../listen.js';
 import type { SandboxCertificate } from '../tls.js';
 import { FaultConnection } from './connection.js';
 import { RESPONDERS, type FaultProtocol } from './responders.js';
@@ -32,16 +33,6 @@ export interface FaultListeners {
   close(): Promise<void>;
 }
 
-function listen(server: net.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 export async function startFaultListeners(options: FaultListenerOptions): Promise<FaultListeners> {
   const sockets = new Set<net.Socket>();
   const stage = { protocol: options.protocol, responder: RESPONDERS[options.protocol] };
@@ -58,7 +49,7 @@ export async function startFaultListeners(options: FaultListenerOptions): Promis
   for (const server of servers) server.on('tlsClientError', () => undefined);
   const close = async (): Promise<void> => {
     for (const socket of sockets) socket.destroy();
-    await Promise.all(servers.filter((s) => s.listening).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(servers.map(closeServer));
   };
   try {
     const bound = await Promise.all(options.services.map((service, i) => listen(servers[i]!, options.host, service.port)));

@@ -4,8 +4,9 @@
  * says "* BYE" to every session and frees every socket and timer.
  * The only module of sandbox/imap that imports node:net and node:tls.
  */
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
+import { closeServer, listen } from '../listen.js';
 import type { MailStore } from '../store.js';
 import type { SandboxCertificate } from '../tls.js';
 import type { UserDirectory } from '../users.js';
@@ -40,20 +41,6 @@ export interface ImapSandbox {
 interface Connection {
   session: ImapSession;
   socket(): net.Socket;
-}
-
-function listen(server: net.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 }
 
 export async function startImap(options: ImapSandboxOptions): Promise<ImapSandbox> {
@@ -124,8 +111,8 @@ export async function startImap(options: ImapSandboxOptions): Promise<ImapSandbo
   const servers = [plain, implicit];
   try {
     const ports = {
-      imap: await listen(plain, options.ports.imap, options.host),
-      imaps: await listen(implicit, options.ports.imaps, options.host),
+      imap: await listen(plain, options.host, options.ports.imap),
+      imaps: await listen(implicit, options.host, options.ports.imaps),
     };
     let closing: Promise<void> | undefined;
     const close = async (): Promise<void> => {

@@ -4,8 +4,9 @@
  * line reader with its limit, the idle (autologout) timer, the STLS upgrade, and close() that tells open
  * sessions the server is going and frees every socket. Imports node:net, node:tls and sandbox/ modules.
  */
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
+import { listen } from '../listen.js';
 import type { MailStore } from '../store.js';
 import type { SandboxCertificate } from '../tls.js';
 import type { UserDirectory } from '../users.js';
@@ -181,13 +182,7 @@ class Pop3Listener {
   }
 
   listen(host: string, port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve((this.server.address() as AddressInfo).port);
-      });
-    });
+    return listen(this.server, host, port);
   }
 
   async close(): Promise<void> {
