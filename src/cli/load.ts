@@ -20,10 +20,9 @@ import type { LoadResult } from '../load/types.js';
 import { renderLoadConsole, renderProgressLine } from '../report/load/console.js';
 import { LOAD_REPORTERS } from '../report/load/index.js';
 import { describeReporters, parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
-import { parseDuration } from '../util/duration.js';
 import { VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
-import { interruptOnSigint, targetsOf, usage } from './options.js';
+import { interruptOnSigint, parseGrep, parseTimeout, targetsOf, usage } from './options.js';
 import { printIssues, settle, useColor } from './output.js';
 
 interface LoadArgs {
@@ -68,17 +67,8 @@ async function emit(result: LoadResult, reporters: Reporters<LoadResult>): Promi
 
 async function load(argv: LoadArgs): Promise<number> {
   const reporters = parseReporters(argv.reporter, LOAD_REPORTERS, 'load', process.cwd());
-  let grep: RegExp | undefined;
-  try {
-    if (argv.grep !== undefined) grep = new RegExp(argv.grep);
-  } catch (err) {
-    throw usage(`--grep: ${(err as Error).message}`);
-  }
-  let timeoutMs: number | undefined;
-  if (argv.timeout !== undefined) {
-    timeoutMs = parseDuration(argv.timeout);
-    if (!timeoutMs) throw usage(`--timeout: "${argv.timeout}" is not a duration (e.g. 5s, 500ms)`);
-  }
+  const grep = parseGrep(argv.grep);
+  const timeoutMs = parseTimeout(argv.timeout);
   const loaded = await loadScenarios(argv.paths, { cwd: process.cwd(), env: process.env });
   const scenarios = loaded.issues.length > 0 ? [] : selectScenarios(loaded.scenarios, argv.tag, grep);
   const blocks = await readLoadBlocks(scenarios, process.cwd());

@@ -1,15 +1,16 @@
 /**
  * What several commands share in checking their options and in stopping: the usage error (one shape:
- * MailprobeError(CONFIG), which settle() reports in one line with exit 2), reading `--ca`, preparing
- * `--maildir`, the targets of `run` and `load` (--target, the files' targets:, else the embedded sandbox),
- * and the first-Ctrl-C-finishes, second-quits handling of SIGINT.
- * Imports node:fs, runner/targets, util/errors, cli/exit-codes, and the sandbox only when it starts one.
+ * MailprobeError(CONFIG), which settle() reports in one line with exit 2), `--grep` and `--timeout`,
+ * reading `--ca`, preparing `--maildir`, the targets of `run` and `load` (--target, the files' targets:,
+ * else the embedded sandbox), and the first-Ctrl-C-finishes, second-quits handling of SIGINT.
+ * Imports node:fs, runner/targets, util/, cli/exit-codes, and the sandbox only when it starts one.
  */
 import { constants } from 'node:fs';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { parseTargetArgs, type TargetContext } from '../runner/targets.js';
 import type { Sandbox } from '../sandbox/index.js';
 import type { TargetMap } from '../scenario/types.js';
+import { parseDuration } from '../util/duration.js';
 import { ErrorCode, MailprobeError } from '../util/errors.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -24,6 +25,24 @@ export interface TargetArgs {
 
 export function usage(message: string): MailprobeError {
   return new MailprobeError(ErrorCode.CONFIG, message);
+}
+
+/** `--grep PATTERN` of `run` and `load`, or undefined without the option. */
+export function parseGrep(pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern);
+  } catch (err) {
+    throw usage(`--grep: ${(err as Error).message}`);
+  }
+}
+
+/** `--timeout DURATION` of `run` and `load` in ms (never 0), or undefined without the option. */
+export function parseTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const timeoutMs = parseDuration(text);
+  if (!timeoutMs) throw usage(`--timeout: "${text}" is not a duration (e.g. 5s, 500ms)`);
+  return timeoutMs;
 }
 
 /** The PEM text of `--ca FILE`, or undefined without the option. */

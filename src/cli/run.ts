@@ -10,10 +10,9 @@ import { RUN_REPORTERS } from '../report/index.js';
 import { describeReporters, parseReporters, writeReportFiles, type Reporters } from '../report/reporters.js';
 import { renderFailureDetail, renderScenarioLine, renderSummary, type ConsoleOptions } from '../report/console.js';
 import type { RunResult } from '../results/types.js';
-import { parseDuration } from '../util/duration.js';
 import { BUILTIN_SCENARIOS, VERSION } from './package-info.js';
 import { ExitCode } from './exit-codes.js';
-import { interruptOnSigint, targetsOf, usage } from './options.js';
+import { interruptOnSigint, parseGrep, parseTimeout, targetsOf, usage } from './options.js';
 import { printIssues, settle, useColor } from './output.js';
 
 interface RunArgs {
@@ -32,19 +31,8 @@ interface RunArgs {
 }
 
 function parseOptions(argv: RunArgs): { grep?: RegExp; timeoutMs?: number; reporters: Reporters<RunResult> } {
-  let grep: RegExp | undefined;
-  if (argv.grep !== undefined) {
-    try {
-      grep = new RegExp(argv.grep);
-    } catch (err) {
-      throw usage(`--grep: ${(err as Error).message}`);
-    }
-  }
-  let timeoutMs: number | undefined;
-  if (argv.timeout !== undefined) {
-    timeoutMs = parseDuration(argv.timeout);
-    if (timeoutMs === undefined || timeoutMs === 0) throw usage(`--timeout: "${argv.timeout}" is not a duration (e.g. 5s, 500ms)`);
-  }
+  const grep = parseGrep(argv.grep);
+  const timeoutMs = parseTimeout(argv.timeout);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) throw usage('--concurrency must be a whole number ≥ 1');
   if (!Number.isInteger(argv.repeat) || argv.repeat < 1) throw usage('--repeat must be a whole number ≥ 1');
   const reporters = parseReporters(argv.reporter, RUN_REPORTERS, 'run', process.cwd());

@@ -2,7 +2,18 @@ import t from 'tap';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareMaildir, readCa, targetsOf } from '../../src/cli/options.js';
+import { parseGrep, parseTimeout, prepareMaildir, readCa, targetsOf } from '../../src/cli/options.js';
+
+t.test('--grep and --timeout: absent is undefined; a bad regex or a duration that is not one (or zero) is a usage error', async (t) => {
+  t.equal(parseGrep(undefined), undefined);
+  t.ok(parseGrep('^smtp/')!.test('smtp/basic'));
+  t.throws(() => parseGrep('('), { name: 'MailprobeError', code: 'MP_ERR_CONFIG', message: /^--grep: / });
+  t.equal(parseTimeout(undefined), undefined);
+  t.equal(parseTimeout('1.5s'), 1500);
+  for (const bad of ['soon', '0s']) {
+    t.throws(() => parseTimeout(bad), { code: 'MP_ERR_CONFIG', message: `--timeout: "${bad}" is not a duration (e.g. 5s, 500ms)` }, bad);
+  }
+});
 
 t.test('--ca: the file as text; an unreadable one is a usage error naming it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'mailprobe-options-'));
