@@ -6,12 +6,7 @@
  * kernel modules.
  */
 import { base64DecodeWasm } from '../kernels/base64-decode.wasm.js';
-import { instantiateKernel } from '../kernels/instantiate.js';
-
-/** What the kernel reports after a block, through its globals. */
-interface Global {
-  value: number;
-}
+import { instantiateKernel, type KernelGlobal as Global } from '../kernels/instantiate.js';
 
 /** Kinds of strict errors in the kernel's `error` global. */
 export const enum KernelError {

@@ -6,12 +6,8 @@
  * JavaScript encoder, which stays the fallback where WebAssembly SIMD is missing (qpEncodeKernel undefined).
  * Imports only the kernel; never node:net, node:fs or anything above src/mime.
  */
-import { instantiateKernel } from '../kernels/instantiate.js';
+import { instantiateKernel, type KernelGlobal as Global } from '../kernels/instantiate.js';
 import { qpEncodeWasm } from '../kernels/qp-encode.wasm.js';
-
-interface Global {
-  value: number;
-}
 
 interface QpEncodeExports {
   encode(length: number, final: number, text: number, lineLength: number): number;

@@ -10,6 +10,11 @@ interface WebAssemblyApi {
   Instance: new (module: object) => { exports: Record<string, unknown> & { memory: { buffer: ArrayBuffer } } };
 }
 
+/** An exported WebAssembly global: how a kernel reports state beyond its one return value. */
+export interface KernelGlobal {
+  value: number;
+}
+
 export interface Kernel<Exports> {
   /** The kernel's whole memory. Its kernels never grow it, so this view stays valid. */
   memory: Buffer;
