@@ -107,85 +107,184 @@ function qWords(bytes: Buffer, prefix: string, room: number, isUtf8: boolean): s
   return bytes.length === 0 ? '' : out.toString('latin1', 0, o);
 }
 
-/** RFC 2047 §2 encoded-word, with RFC 2231 §5's optional "*language" after the charset. */
-const ENCODED_WORD = /=\?([^?\s*]+)(?:\*[^?\s]*)?\?([BbQq])\?([^?\s]*)\?=/g;
 const FOLD = /\r?\n(?=[ \t])/g;
-const LINEAR_WHITE_SPACE = /^[ \t\r\n]*$/;
-const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
-const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 
 /**
- * Header text with its encoded words decoded (RFC 2047 §6). The value is unfolded first; whitespace
+ * Header text with its encoded words decoded (RFC 2047 §6). The value is unfolded; whitespace
  * between adjacent encoded words is dropped (§6.2), and their bytes are joined before the charset is
  * applied, so a character split across words by a careless mailer still decodes. A word in a charset
  * Node does not know is kept as it is, with a warning. Raw bytes (RFC 6532) are read as UTF-8.
+ *
+ * Words are found by hand rather than by a regular expression, and the bytes of a run of words are
+ * written into one buffer: a long header of many words is dominated by per-word costs otherwise.
  */
 export function decodeWords(headerValue: string | Buffer): DecodedWords {
   const warnings: MimeWarning[] = [];
-  const value = (typeof headerValue === 'string' ? headerValue : rawHeaderText(headerValue, warnings)).replace(FOLD, '');
-  if (!value.includes('=?')) return { text: value, warnings };
+  const value = typeof headerValue === 'string' ? headerValue : rawHeaderText(headerValue, warnings);
+  let start = value.indexOf('=?');
+  if (start < 0) return { text: unfold(value), warnings };
+  // A run's bytes never outnumber the characters of its words (B takes 4 for 3, Q at least 1 for 1).
+  const bytes = Buffer.allocUnsafe(value.length);
+  const word: EncodedWord = { start: 0, charsetEnd: 0, textStart: 0, textEnd: 0 };
   let text = '';
   let at = 0;
   let run: EncodedRun | undefined;
-  for (const match of value.matchAll(ENCODED_WORD)) {
-    const gap = value.slice(at, match.index);
-    const charset = match[1]!.toLowerCase();
+  for (; start >= 0; start = value.indexOf('=?', start + 1)) {
+    if (!matchEncodedWord(value, start, word)) continue;
+    const charset = value.slice(start + 2, word.charsetEnd).toLowerCase();
     // §6.2: whitespace between two encoded words is not displayed, whatever their charsets.
-    const adjacent = run !== undefined && LINEAR_WHITE_SPACE.test(gap);
+    const adjacent = run !== undefined && isLinearWhiteSpace(value, at, start);
     if (run && !(adjacent && run.charset === charset)) {
-      text += flushRun(run, value, warnings);
+      text += flushRun(run, bytes, value, warnings);
       run = undefined;
     }
     if (!run) {
-      if (!adjacent) text += gap;
-      run = { charset, bytes: [], start: match.index, end: 0 };
+      if (!adjacent) text += unfold(value.slice(at, start));
+      run = { charset, length: 0, start, end: 0 };
     }
-    run.bytes.push(decodeWordBytes(match[2]!, match[3]!, match[0], warnings));
-    at = match.index + match[0].length;
+    run.length = decodeWordBytes(value, word, bytes, run.length, warnings);
+    at = word.textEnd + 2;
     run.end = at;
+    start = at - 1;
   }
-  if (run) text += flushRun(run, value, warnings);
-  return { text: text + value.slice(at), warnings };
+  if (run) text += flushRun(run, bytes, value, warnings);
+  return { text: text + unfold(value.slice(at)), warnings };
+}
+
+/**
+ * RFC 5322 §2.2.3 unfolding. Only the text between encoded words needs it: a word holds no white space,
+ * and a fold is followed by white space, so folds never change where the words are.
+ */
+function unfold(text: string): string {
+  return text.includes('\n') ? text.replace(FOLD, '') : text;
+}
+
+/** Where one encoded word's parts stand in the header value; the encoding letter is at textStart - 2. */
+interface EncodedWord {
+  start: number;
+  charsetEnd: number;
+  textStart: number;
+  /** The "?" of the closing "?=". */
+  textEnd: number;
 }
 
 /** Adjacent encoded words in one charset, decoded to bytes but not yet to text. */
 interface EncodedRun {
   /** Lower-case, as charset names are case-insensitive. */
   charset: string;
-  bytes: Buffer[];
+  /** How many bytes of the shared buffer the run's words decoded to. */
+  length: number;
   /** Where the words stand in the header value, to keep them as written when the charset is unknown. */
   start: number;
   end: number;
 }
 
-function flushRun(run: EncodedRun, value: string, warnings: MimeWarning[]): string {
-  const decoded = decodeCharset(run.bytes.length === 1 ? run.bytes[0]! : Buffer.concat(run.bytes), run.charset);
+const QUESTION_MARK = 0x3f;
+const EQUALS = 0x3d;
+const ASTERISK = 0x2a;
+const B_OR_Q = new Set([0x42, 0x62, 0x51, 0x71]);
+
+/**
+ * RFC 2047 §2 encoded-word "=?" charset "?" encoding "?" encoded-text "?=" at `start`, with RFC 2231 §5's
+ * optional "*language" after the charset; no part may hold white space (§5: words are separated by it).
+ * Fills `word` and says whether one stands there.
+ */
+function matchEncodedWord(value: string, start: number, word: EncodedWord): boolean {
+  let i = start + 2;
+  while (i < value.length && isTokenCharacter(value.charCodeAt(i)) && value.charCodeAt(i) !== ASTERISK) i++;
+  if (i === start + 2) return false;
+  word.charsetEnd = i;
+  if (value.charCodeAt(i) === ASTERISK) i = tokenEnd(value, i + 1);
+  if (value.charCodeAt(i) !== QUESTION_MARK || !B_OR_Q.has(value.charCodeAt(i + 1)) || value.charCodeAt(i + 2) !== QUESTION_MARK) return false;
+  word.textStart = i + 3;
+  i = tokenEnd(value, i + 3);
+  if (value.charCodeAt(i) !== QUESTION_MARK || value.charCodeAt(i + 1) !== EQUALS) return false;
+  word.start = start;
+  word.textEnd = i;
+  return true;
+}
+
+function tokenEnd(value: string, from: number): number {
+  let i = from;
+  while (i < value.length && isTokenCharacter(value.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Neither "?" nor white space as a regular expression's \s knows it (ECMA-262 WhiteSpace and LineTerminator). */
+function isTokenCharacter(c: number): boolean {
+  if (c <= 0x20) return c !== 0x20 && (c < 0x09 || c > 0x0d);
+  if (c < 0xa0) return c !== QUESTION_MARK;
+  return !(
+    c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
+
+/** RFC 2047 §6.2 linear-white-space between two words (the value is already unfolded). */
+function isLinearWhiteSpace(value: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
+}
+
+function flushRun(run: EncodedRun, bytes: Buffer, value: string, warnings: MimeWarning[]): string {
+  const decoded = decodeCharset(bytes.subarray(0, run.length), run.charset);
   if (decoded !== undefined) return decoded;
-  const source = value.slice(run.start, run.end);
+  const source = unfold(value.slice(run.start, run.end));
   warnings.push({ code: 'unknown-charset', message: `unknown charset ${run.charset}: ${source} kept as it is` });
   return source;
 }
 
-function decodeWordBytes(encoding: string, encoded: string, word: string, warnings: MimeWarning[]): Buffer {
-  if (encoding === 'B' || encoding === 'b') {
-    if (!BASE64_TEXT.test(encoded) || encoded.length % 4 === 1) warnings.push({ code: 'invalid-encoding', message: `malformed base64 in ${word}` });
-    return Buffer.from(encoded, 'base64');
+/** RFC 2045 §6.8 Table 1, the base64 alphabet ("=" is padding, and only at the end). */
+const BASE64_ALPHABET = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_ALPHABET[c.charCodeAt(0)] = 1;
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'0123456789ABCDEF'].entries()) HEX_VALUE[c.charCodeAt(0)] = HEX_VALUE[c.toLowerCase().charCodeAt(0)] = i;
+
+/** Writes the word's bytes into `out` from `offset`; returns the offset after them. */
+function decodeWordBytes(value: string, word: EncodedWord, out: Buffer, offset: number, warnings: MimeWarning[]): number {
+  const encoding = value.charCodeAt(word.textStart - 2) | 0x20;
+  const encoded = value.slice(word.textStart, word.textEnd);
+  if (encoding === 0x62) {
+    if (!isBase64Text(value, word.textStart, word.textEnd)) warnings.push({ code: 'invalid-encoding', message: `malformed base64 in ${sourceOf(value, word)}` });
+    // As Buffer.from(encoded, 'base64') would: lenient, and no more than the length the padding implies.
+    return offset + out.write(encoded, offset, Buffer.byteLength(encoded, 'base64'), 'base64');
   }
   // RFC 2047 §4.2: "_" is a space, "=XX" a byte; anything else stands for itself.
-  const out = Buffer.allocUnsafe(encoded.length);
-  let o = 0;
-  for (let i = 0; i < encoded.length; i++) {
-    const c = encoded.charCodeAt(i);
+  let o = offset;
+  for (let i = word.textStart; i < word.textEnd; i++) {
+    const c = value.charCodeAt(i);
     if (c === 0x5f) out[o++] = SPACE;
-    else if (c === 0x3d && HEX_PAIR.test(encoded.slice(i + 1, i + 3))) {
-      out[o++] = parseInt(encoded.slice(i + 1, i + 3), 16);
+    else if (c === EQUALS && i + 2 < word.textEnd && hexValue(value, i + 1) >= 0 && hexValue(value, i + 2) >= 0) {
+      out[o++] = (hexValue(value, i + 1) << 4) | hexValue(value, i + 2);
       i += 2;
     } else {
-      if (c === 0x3d) warnings.push({ code: 'invalid-encoding', message: `'=' without two hex digits in ${word}` });
+      if (c === EQUALS) warnings.push({ code: 'invalid-encoding', message: `'=' without two hex digits in ${sourceOf(value, word)}` });
       out[o++] = c & 0xff;
     }
   }
-  return out.subarray(0, o);
+  return o;
+}
+
+function hexValue(value: string, i: number): number {
+  return HEX_VALUE[value.charCodeAt(i)] ?? -1;
+}
+
+/** RFC 2047 §4.1 encoded-text in base64: the alphabet, then at most two "=", and not 4n+1 characters long. */
+function isBase64Text(value: string, from: number, to: number): boolean {
+  let padding = 0;
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
+    if (c === EQUALS) padding++;
+    else if (padding > 0 || BASE64_ALPHABET[c] !== 1) return false;
+  }
+  return padding <= 2 && (to - from) % 4 !== 1;
+}
+
+function sourceOf(value: string, word: EncodedWord): string {
+  return value.slice(word.start, word.textEnd + 2);
 }
 
 /** Header bytes as text: UTF-8 (RFC 6532), or Latin-1 with a warning when they are not valid UTF-8. */
