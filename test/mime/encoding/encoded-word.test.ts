@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { decodeWords, encodeWord, ENCODED_WORD_LENGTH } from '../../../src/mime/encoding/encoded-word.js';
+import { decodeCharset } from '../../../src/mime/encoding/charset.js';
 import { libmime } from './oracles.js';
 
 const text = (value: string | Buffer): string => decodeWords(value).text;
@@ -56,6 +57,10 @@ t.test('decodeWords: malformed words decode leniently with a warning', async (t)
   t.equal(bad.text, 'a=ZZb');
   t.equal(bad.warnings[0]?.code, 'invalid-encoding');
   t.equal(decodeWords('=?UTF-8?B?Zm9v!?=').warnings[0]?.code, 'invalid-encoding');
+  for (const encoded of ['Zm9===', 'Zg=v', 'Zm9vY']) {
+    t.equal(decodeWords(`=?UTF-8?B?${encoded}?=`).warnings[0]?.code, 'invalid-encoding', `${encoded}: three "=", "=" inside, 4n+1 characters`);
+  }
+  t.same(decodeWords('=?UTF-8?B?Zg==?= =?UTF-8?B?Zm8=?=').warnings, [], 'one or two "=" at the end are padding');
 });
 
 t.test('decodeWords: raw header bytes are UTF-8 (RFC 6532), else Latin-1 with a warning', async (t) => {
@@ -112,5 +117,56 @@ t.test('property: any Unicode text round-trips; words ≤ 75; no character split
     }),
     // U+FFFD in the text itself is not a split character (a counterexample fast-check once found).
     { examples: [['\ufffd', 'B'], ['a\ufffdb', 'Q']] },
+  );
+});
+
+/**
+ * RFC 2047 §2 and §6.2 read with regular expressions, as decodeWords once did: the oracle for where words
+ * start and end, which decodeWords now finds by hand. Unknown charsets keep the words as written.
+ */
+function regexDecode(value: string): string {
+  const unfolded = value.replace(/\r?\n(?=[ \t])/g, '');
+  type Run = { charset: string; bytes: Buffer; source: [number, number] };
+  const parts: (Run | string)[] = [];
+  let at = 0;
+  for (const match of unfolded.matchAll(/=\?([^?\s*]+)(?:\*[^?\s]*)?\?([BbQq])\?([^?\s]*)\?=/g)) {
+    const [word, charsetName, encoding, encoded] = match as unknown as [string, string, string, string];
+    const gap = unfolded.slice(at, match.index);
+    const previous = parts.at(-1);
+    const adjacent = typeof previous === 'object' && /^[ \t\r\n]*$/.test(gap);
+    if (!adjacent) parts.push(gap);
+    const bytes = /b/i.test(encoding)
+      ? Buffer.from(encoded, 'base64')
+      : Buffer.from(encoded.replace(/_|=([0-9A-Fa-f]{2})/g, (_, hex?: string) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ' ')), 'latin1');
+    const charset = charsetName.toLowerCase();
+    at = match.index + word.length;
+    if (adjacent && previous.charset === charset) {
+      previous.bytes = Buffer.concat([previous.bytes, bytes]);
+      previous.source[1] = at;
+    } else parts.push({ charset, bytes, source: [match.index, at] });
+  }
+  parts.push(unfolded.slice(at));
+  return parts.map((part) => (typeof part === 'string' ? part : decodeCharset(part.bytes, part.charset) ?? unfolded.slice(...part.source))).join('');
+}
+
+t.test('property: words are found where the regular expressions of RFC 2047 §2 find them', async () => {
+  const whiteSpace = fc.constantFrom(' ', '\t', '\r\n ', '\n\t', '\r\n', '\n', '\u00a0', '\u2028', '\u3000', '\ufeff', '\u200b');
+  // Well-formed words, relabelled: the bytes need not make sense in the charset.
+  const word = fc
+    .tuple(fc.constantFrom('UTF-8', 'utf-8', 'UTF-8*en', 'KOI8-R'), fc.constantFrom('B' as const, 'Q' as const), fc.string({ maxLength: 12 }))
+    .map(([charset, encoding, text]) => encodeWord(text, { encoding }).replaceAll('UTF-8', charset));
+  const brokenWord = fc
+    .tuple(word, fc.nat(), fc.oneof(whiteSpace, fc.constantFrom('?', '*', '=', '', 'é')))
+    .map(([w, at, inserted]) => w.slice(0, at % (w.length + 1)) + inserted + w.slice(at % (w.length + 1)));
+  const fragment = fc.oneof(
+    fc.constantFrom('=?', '?=', '?', '*', '*en', '=', '_', '=3D', '=c3=a9', '=Z', 'B', 'q', 'UTF-8', 'iso-8859-1', 'koi8-r', 'x', 'é', '€'),
+    whiteSpace,
+    word,
+    brokenWord,
+    fc.string({ maxLength: 4 }),
+  );
+  fc.assert(
+    fc.property(fc.array(fragment, { maxLength: 16 }).map((parts) => parts.join('')), (value) => decodeWords(value).text === regexDecode(value)),
+    { numRuns: 3000, examples: [['=?UTF-8?Q?a?=\r\n =?utf-8?B?Yg==?= =?x?Q?c?=\u00a0=?UTF-8*en?q?d_=3D?=']] },
   );
 });
