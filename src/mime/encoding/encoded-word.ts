@@ -129,8 +129,11 @@ export function decodeWords(headerValue: string | Buffer): DecodedWords {
   let text = '';
   let at = 0;
   let run: EncodedRun | undefined;
-  for (; start >= 0; start = value.indexOf('=?', start + 1)) {
-    if (!matchEncodedWord(value, start, word)) continue;
+  while (start >= 0) {
+    if (!matchEncodedWord(value, start, word)) {
+      start = value.indexOf('=?', start + 1);
+      continue;
+    }
     const charset = value.slice(start + 2, word.charsetEnd).toLowerCase();
     // §6.2: whitespace between two encoded words is not displayed, whatever their charsets.
     const adjacent = run !== undefined && isLinearWhiteSpace(value, at, start);
@@ -145,7 +148,7 @@ export function decodeWords(headerValue: string | Buffer): DecodedWords {
     run.length = decodeWordBytes(value, word, bytes, run.length, warnings);
     at = word.textEnd + 2;
     run.end = at;
-    start = at - 1;
+    start = value.indexOf('=?', at);
   }
   if (run) text += flushRun(run, bytes, value, warnings);
   return { text: text + unfold(value.slice(at)), warnings };
