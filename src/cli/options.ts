@@ -71,9 +71,9 @@ export async function prepareMaildir(dir: string): Promise<string> {
 
 /**
  * What the scenarios run against: `--target` over the files' `targets:`; with neither, the embedded
- * sandbox's services, started here (the caller closes it) and trusted through its own certificate. `sandboxModule` is the sandbox's import when the caller
- * began it early; otherwise it is imported only when needed (smtp-server and the certificate library cost
- * ~0.5 s to import).
+ * sandbox's services, started here (the caller closes it) and trusted through its own certificate.
+ * `sandboxModule` is the sandbox's import when the caller began it early; otherwise it is imported only
+ * when needed (smtp-server and the certificate library cost ~0.5 s to import).
  */
 export async function targetsOf(
   argv: TargetArgs,
