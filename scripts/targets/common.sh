@@ -18,6 +18,7 @@ DOVECOT_PID_FILE="/run/dovecot/master.pid"
 DOVECOT_LOG="/var/log/dovecot.log"
 SINK_PID_FILE="$STATE_DIR/smtp-sink.pid"
 SINK_LOG="$STATE_DIR/smtp-sink.log"
+STOP_TIMEOUT_SECONDS=15
 
 # name port tls: tls is "plain" (greeting readable in clear) or "implicit" (TLS from the first byte).
 SERVICES=(
@@ -46,4 +47,22 @@ pid_file_alive() {
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() {
   timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# Sends TERM to the process named in $1 if it is alive and is a $2, then waits for it to exit.
+stop_by_pid_file() {
+  local pid_file=$1 comm=$2 label=$3 pid deadline
+  if ! pid_file_alive "$pid_file" "$comm"; then
+    printf '%-11s not running\n' "$label"
+    return 0
+  fi
+  pid=$(tr -dc '0-9' <"$pid_file")
+  kill -TERM "$pid"
+  deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$label (pid $pid) did not exit within ${STOP_TIMEOUT_SECONDS}s"
+    return 1
+  fi
+  printf '%-11s stopped (pid %s)\n' "$label" "$pid"
 }

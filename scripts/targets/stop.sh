@@ -8,27 +8,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=common.sh
 source "$SCRIPT_DIR/common.sh"
 
-STOP_TIMEOUT_SECONDS=15
-
 [[ $EUID -eq 0 ]] || { log "must run as root"; exit 1; }
-
-# Sends TERM to the process named in $1 if it is alive and is a $2, then waits for it to exit.
-stop_by_pid_file() {
-  local pid_file=$1 comm=$2 label=$3 pid deadline
-  if ! pid_file_alive "$pid_file" "$comm"; then
-    printf '%-11s not running\n' "$label"
-    return 0
-  fi
-  pid=$(tr -dc '0-9' <"$pid_file")
-  kill -TERM "$pid"
-  deadline=$((SECONDS + STOP_TIMEOUT_SECONDS))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$label (pid $pid) did not exit within ${STOP_TIMEOUT_SECONDS}s"
-    return 1
-  fi
-  printf '%-11s stopped (pid %s)\n' "$label" "$pid"
-}
 
 stop_by_pid_file "$SINK_PID_FILE" smtp-sink smtp-sink
 rm -f "$SINK_PID_FILE"
