@@ -103,9 +103,11 @@ export class SmtpSession extends WireSession<SmtpReply> {
 
   /** RFC 5321 §4.1.1.4: DATA, 354, then the dot-stuffed message ending in CRLF "." CRLF. */
   private async data(message: Buffer, ctx: StepContext): Promise<SmtpReply> {
+    // Encoded before DATA goes out, so that none of the client's own work sits between the 354 and the message.
+    const body = encodeDataBody(message);
     const reply = await this.exchange(Buffer.from(`DATA${CRLF}`), 'DATA', ctx);
     if (reply.code !== ReplyCode.START_MAIL_INPUT) return reply;
-    return this.exchange(encodeDataBody(message), 'the message', ctx);
+    return this.exchange(body, 'the message', ctx);
   }
 
   /** RFC 3030 §2: BDAT <size> LAST and exactly that many octets, sent as they are (no dot-stuffing). */
