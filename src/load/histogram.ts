@@ -22,9 +22,14 @@ export function createHistogram(): Histogram {
   });
 }
 
+/** A duration in milliseconds as the whole microseconds a histogram records (at least 1). */
+export function toRecordedUs(ms: number): number {
+  return Math.max(1, Math.round(ms * 1000));
+}
+
 /** Records a duration in milliseconds (fractions kept to the microsecond; at least 1 µs). */
 export function recordMs(histogram: Histogram, ms: number): void {
-  histogram.recordValue(Math.max(1, Math.round(ms * 1000)));
+  histogram.recordValue(toRecordedUs(ms));
 }
 
 export function encodeHistogram(histogram: Histogram): string {
