@@ -64,7 +64,7 @@ export interface ProgressSnapshot {
 
 const MAX_ERROR_SAMPLES = 20;
 /** Raw latencies kept for closed seconds not yet summarised: 8 M values, 32 MB (over an hour at 2 000 runs/s). */
-export const MAX_PENDING_VALUES = 8_000_000;
+const MAX_PENDING_VALUES = 8_000_000;
 const emptySecond = (): SecondTrack => ({ runs: 0, errors: 0, messages: 0, bytesSent: 0, bytesReceived: 0 });
 
 export class LoadMetrics {
