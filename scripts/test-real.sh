@@ -5,7 +5,9 @@
 # scripts/real-expected-failures.txt: it fails on any failure not listed there and on any listed failure
 # that no longer happens. Empties the targets' mailboxes first. Stops the targets at the end only if it
 # started them (MAILPROBE_KEEP_TARGETS=1 keeps them running anyway).
-set -euo pipefail
+set -Eeuo pipefail
+# set -e stops without a word: say which command failed, for the CI log.
+trap 'echo "[test:real] failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

@@ -5,7 +5,9 @@
 # Installs the packages if missing, generates a test CA and server certificate, writes the configuration,
 # starts (or reloads) the daemons and waits until every port answers. Idempotent; never prompts.
 # Needs root. No systemd: daemons are started directly and stopped by PID file (see stop.sh).
-set -euo pipefail
+set -Eeuo pipefail
+# set -e stops without a word: say which command failed, for the CI log.
+trap 'echo "[targets] failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=common.sh
