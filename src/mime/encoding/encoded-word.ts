@@ -249,9 +249,9 @@ for (const [i, c] of [...'0123456789ABCDEF'].entries()) HEX_VALUE[c.charCodeAt(0
 /** Writes the word's bytes into `out` from `offset`; returns the offset after them. */
 function decodeWordBytes(value: string, word: EncodedWord, out: Buffer, offset: number, warnings: MimeWarning[]): number {
   const encoding = value.charCodeAt(word.textStart - 2) | 0x20;
-  const encoded = value.slice(word.textStart, word.textEnd);
   if (encoding === 0x62) {
     if (!isBase64Text(value, word.textStart, word.textEnd)) warnings.push({ code: 'invalid-encoding', message: `malformed base64 in ${sourceOf(value, word)}` });
+    const encoded = value.slice(word.textStart, word.textEnd);
     // As Buffer.from(encoded, 'base64') would: lenient, and no more than the length the padding implies.
     return offset + out.write(encoded, offset, Buffer.byteLength(encoded, 'base64'), 'base64');
   }
